@@ -1,0 +1,79 @@
+import type { Environment } from './model.ts';
+
+/** How a change of a field in Git is ignored when comparing (Argo CD's ignoreDifferences). */
+export interface IgnoreDifference {
+  group?: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  jsonPointers: string[];
+}
+
+export interface SyncOptions {
+  /** CreateNamespace=true: create the app's namespace if missing. */
+  createNamespace: boolean;
+  /** Prune=false on the app: never prune (objects are reported as extraneous instead). */
+  prune: boolean;
+  /** PruneLast=true: prune after every wave is healthy (default in syncwave anyway). */
+  pruneLast: boolean;
+  /** PrunePropagationPolicy=foreground|background|orphan. */
+  prunePropagationPolicy: 'foreground' | 'background' | 'orphan';
+  /** Force=true: take over fields owned by another field manager (server-side apply force). */
+  force: boolean;
+  /** ApplyOutOfSyncOnly=true: skip objects the dry run finds unchanged (always true in syncwave). */
+  applyOutOfSyncOnly: boolean;
+}
+
+export interface SyncPolicy {
+  /** Set: syncs run on push/poll without a person. */
+  automated?: { prune: boolean; selfHeal: boolean; allowEmpty: boolean };
+  syncOptions: SyncOptions;
+  /** Whole seconds to wait for one wave to become healthy before failing the sync. */
+  healthTimeoutSeconds: number;
+}
+
+export type SourceType = 'directory' | 'helm' | 'kustomize';
+
+export interface HelmSource {
+  releaseName: string;
+  /** Repo-path-relative to the app path; `${env}` already substituted. Missing optional files are skipped. */
+  valueFiles: string[];
+  /** Inline values, merged after the value files. */
+  values: Record<string, unknown>;
+  /** --set style parameters (name=value), applied last. */
+  parameters: Array<{ name: string; value: string }>;
+  /** Skip CRDs in the chart's crds/ directory. */
+  skipCrds: boolean;
+}
+
+export interface DirectorySource {
+  recurse: boolean;
+  /** Glob on file names relative to the app path, e.g. '*.yaml'. */
+  include?: string;
+  exclude?: string;
+}
+
+/**
+ * One app as it applies to one environment: the result of reading syncwave.yaml (or an
+ * Argo CD Application manifest) and folding the environment's overrides in.
+ */
+export interface AppSpec {
+  name: string;
+  env: Environment;
+  /** Directory of the app, relative to the repository root, with no leading './'. */
+  path: string;
+  /** Default namespace for namespaced objects that do not set one. */
+  namespace: string;
+  /** App wave: lower first; every app of a wave is healthy before the next wave starts. */
+  wave: number;
+  /** Forced source type; detected from the files when absent. */
+  sourceType?: SourceType;
+  helm: HelmSource;
+  directory: DirectorySource;
+  syncPolicy: SyncPolicy;
+  ignoreDifferences: IgnoreDifference[];
+  /** Extra repo paths whose change affects this app (Argo CD's manifest-generate-paths). */
+  extraPaths: string[];
+  /** Where the app was declared: 'syncwave.yaml' or the path of an Application manifest. */
+  declaredIn: string;
+}

@@ -1,0 +1,56 @@
+import type { Initiator, KubeObject, OperationPhase, Outcome, PlanAction, SyncPhase } from './model.ts';
+
+/** One step of a sync plan. No desired object means prune. */
+export interface SyncTask {
+  /** `group/kind/namespace/name`, see objectKey(). */
+  key: string;
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  wave: number;
+  phase: SyncPhase;
+  action: PlanAction;
+  /** Why this action, for people: "not in cluster", "spec.replicas differs", "no longer in Git". */
+  reason: string;
+  desired?: KubeObject;
+  live?: KubeObject;
+  /** Set for hook resources (PreSync/Sync/PostSync/SyncFail). */
+  hook?: { deletePolicies: Array<'HookSucceeded' | 'HookFailed' | 'BeforeHookCreation'> };
+}
+
+/** A sync plan is data before it is action: print it, test it, then execute it. */
+export interface SyncPlan {
+  env: string;
+  app: string;
+  revision: string;
+  tasks: SyncTask[];
+}
+
+export interface TaskResult {
+  key: string;
+  outcome: Outcome;
+  message?: string;
+}
+
+/** The saved state of a running sync, so a Lambda can stop at any step and the next one continues. */
+export interface SyncOperation {
+  env: string;
+  app: string;
+  revision: string;
+  initiator: Initiator;
+  deliveryId?: string;
+  startedAt: string;
+  phase: OperationPhase;
+  /** Where it stands: applying a wave, waiting for its health, pruning, done. */
+  stage: 'apply' | 'wait' | 'prune' | 'done';
+  /** Index into the ordered list of (phase, wave) groups of the plan. */
+  groupIndex: number;
+  /** When the current group was applied (health timeout counts from here). */
+  groupAppliedAt?: string;
+  results: TaskResult[];
+  message: string;
+  options: { prune: boolean; dryRun: boolean; force: boolean };
+}
+
+export type { KubeObject, PlanAction };

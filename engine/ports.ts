@@ -1,0 +1,156 @@
+/**
+ * The narrow interfaces through which the engine talks to the world. Adapters implement
+ * them (adapters/kube, adapters/local, adapters/aws, adapters/git, adapters/github).
+ */
+import type { HistoryEntry } from './history.ts';
+import type { Initiator, KubeObject, ObjectRef } from './model.ts';
+import type { SyncOperation } from './operation.ts';
+import type { AppState, EnvironmentState } from './state.ts';
+
+export interface ApplyOptions {
+  dryRun: boolean;
+  /** Take over conflicting fields from other managers. */
+  force: boolean;
+  /** Field manager, 'syncwave' unless told. */
+  fieldManager?: string;
+}
+
+export interface DeleteOptions {
+  propagationPolicy: 'Foreground' | 'Background' | 'Orphan';
+}
+
+/** Scope of a kind, as the API server's discovery tells it. */
+export interface KindInfo {
+  namespaced: boolean;
+  /** Plural resource name, e.g. 'deployments'. */
+  resource: string;
+}
+
+/** One Kubernetes cluster, spoken to through server-side apply with raw JSON. */
+export interface Cluster {
+  /** Server-side apply of the object exactly as given. Throws ClusterError on rejection. */
+  apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject>;
+  get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined>;
+  list(
+    apiVersion: string,
+    kind: string,
+    opts?: { namespace?: string; labelSelector?: string; fieldSelector?: string },
+  ): Promise<KubeObject[]>;
+  delete(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    opts: DeleteOptions,
+  ): Promise<void>;
+  /** Discovery for a kind; undefined when the API server does not (yet) serve it. Cached; `refresh` drops the cache. */
+  kindInfo(apiVersion: string, kind: string, opts?: { refresh?: boolean }): Promise<KindInfo | undefined>;
+}
+
+/** A checked-out revision of the GitOps repository, on disk. */
+export interface Checkout {
+  dir: string;
+  revision: string;
+}
+
+/** The GitOps repository. */
+export interface Source {
+  /** The commit SHA at the tip of a branch. */
+  resolve(ref: string): Promise<string>;
+  /** The files of a revision on disk (cached by revision). */
+  checkout(revision: string): Promise<Checkout>;
+  /** True when `ancestor` is reachable from `descendant` (or equal). */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  /** Paths changed between two revisions; undefined when it cannot tell. */
+  changedPaths?(from: string, to: string): Promise<string[] | undefined>;
+}
+
+/** Runs the helm and kubectl binaries. */
+export interface ToolRunner {
+  run(
+    tool: 'helm' | 'kubectl',
+    args: string[],
+    opts?: { cwd?: string; env?: Record<string, string> },
+  ): Promise<{ stdout: string; stderr: string; code: number }>;
+}
+
+/** Durable state: DynamoDB on AWS, SQLite locally, memory in unit tests. */
+export interface StateStore {
+  getApp(env: string, app: string): Promise<AppState | undefined>;
+  putApp(state: AppState): Promise<void>;
+  listApps(env?: string): Promise<AppState[]>;
+
+  getEnvironment(env: string): Promise<EnvironmentState | undefined>;
+  putEnvironment(state: EnvironmentState): Promise<void>;
+
+  /** Adds an entry (its id assigned by the store, increasing per app) and keeps the newest `keep`. */
+  appendHistory(entry: Omit<HistoryEntry, 'id'>, keep: number): Promise<HistoryEntry>;
+  /** Newest first. */
+  listHistory(env: string, app: string, limit?: number): Promise<HistoryEntry[]>;
+
+  /** The in-flight (resumable) operation of an app, if any. */
+  getOperation(env: string, app: string): Promise<SyncOperation | undefined>;
+  putOperation(op: SyncOperation): Promise<void>;
+  deleteOperation(env: string, app: string): Promise<void>;
+
+  /** The desired objects rendered for a synced revision (for drift checks without re-render). */
+  putDesired(env: string, app: string, revision: string, objects: KubeObject[]): Promise<void>;
+  getDesired(env: string, app: string, revision: string): Promise<KubeObject[] | undefined>;
+
+  /** Exclusive lease on an environment; false when someone else holds an unexpired one. */
+  acquireLease(env: string, owner: string, ttlMs: number, nowMs: number): Promise<boolean>;
+  releaseLease(env: string, owner: string): Promise<void>;
+
+  /** Records that a job (by delivery id) was processed; false if it already was. */
+  markJobDone?(jobId: string, nowMs: number): Promise<boolean>;
+}
+
+/** A unit of work for one environment, as queued by the webhook or the drift checker. */
+export interface Job {
+  /** Unique: the delivery id, or a generated id for poll/self-heal/manual jobs. */
+  id: string;
+  repo: string;
+  env: string;
+  /** Commit SHA (or a branch name for manual jobs that want the tip). */
+  revision: string;
+  /** Paths changed by the push; 'all' when the push payload cannot tell. */
+  changedPaths: string[] | 'all';
+  reason: Initiator;
+  /** Limit to these apps (self-heal, manual sync). */
+  apps?: string[];
+  /** Manual options. */
+  prune?: boolean;
+  dryRun?: boolean;
+  enqueuedAt: string;
+}
+
+export interface Queue {
+  send(job: Job): Promise<void>;
+}
+
+export type CommitState = 'pending' | 'success' | 'failure' | 'error';
+
+export interface Notifier {
+  commitStatus(input: {
+    repo: string;
+    revision: string;
+    context: string;
+    state: CommitState;
+    description: string;
+  }): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Structured log: same keys everywhere (deliveryId, env, app, revision, wave, phase, outcome, durationMs). */
+export interface Log {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export type { ObjectRef };
