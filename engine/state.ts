@@ -57,5 +57,7 @@ export interface EnvironmentState {
   /** The newest revision whose job completed: a job for an ancestor of it is skipped. */
   lastRevision?: string;
   lastJobId?: string;
+  /** A job that stopped before its end (Lambda deadline) and will be continued. */
+  inProgress?: { jobId: string; revision: string; appsDone: string[] };
   updatedAt: string;
 }

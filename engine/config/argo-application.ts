@@ -1,0 +1,102 @@
+import { parse } from 'yaml';
+import type { AppSpec } from '../app-spec.ts';
+import type { Environment } from '../model.ts';
+import type { RawApp } from './schema.ts';
+
+interface ArgoSource {
+  repoURL?: string;
+  path?: string;
+  targetRevision?: string;
+  chart?: string;
+  helm?: {
+    releaseName?: string;
+    valueFiles?: string[];
+    values?: string;
+    valuesObject?: Record<string, unknown>;
+    parameters?: Array<{ name: string; value: string }>;
+    skipCrds?: boolean;
+  };
+  directory?: { recurse?: boolean; include?: string; exclude?: string };
+  kustomize?: unknown;
+}
+
+interface ArgoApplication {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; annotations?: Record<string, string> };
+  spec?: {
+    source?: ArgoSource;
+    sources?: ArgoSource[];
+    destination?: { namespace?: string; server?: string; name?: string };
+    syncPolicy?: {
+      automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean; enabled?: boolean } | null;
+      syncOptions?: string[];
+    };
+    ignoreDifferences?: Array<{ group?: string; kind: string; name?: string; namespace?: string; jsonPointers?: string[] }>;
+  };
+}
+
+/** True when a document is an Argo CD Application. */
+export function isArgoApplication(doc: unknown): doc is ArgoApplication {
+  const d = doc as ArgoApplication | null;
+  return !!d && d.kind === 'Application' && typeof d.apiVersion === 'string' && d.apiVersion.startsWith('argoproj.io/');
+}
+
+/**
+ * Reads an Argo CD Application as a syncwave app. `targetRevision` binds it to the
+ * environments whose branch it names (HEAD or empty: every environment).
+ */
+export function applicationToRawApp(doc: ArgoApplication, file: string): { app?: RawApp; targetRevision?: string; problems: string[] } {
+  const where = `${file}: Application/${doc.metadata?.name ?? '(unnamed)'}`;
+  const source = doc.spec?.source ?? doc.spec?.sources?.[0];
+  if (!doc.metadata?.name) return { problems: [`${where}: metadata.name is required`] };
+  if (!source?.path) {
+    return { problems: [`${where}: spec.source.path is required (charts from a Helm repository are not supported; vendor the chart into the repository)`] };
+  }
+  const annotations = doc.metadata.annotations ?? {};
+  const wave = Number.parseInt(annotations['argocd.argoproj.io/sync-wave'] ?? '0', 10);
+  const helm = source.helm;
+  let values: Record<string, unknown> = helm?.valuesObject ?? {};
+  if (helm?.values) values = { ...(parse(helm.values) as Record<string, unknown>), ...values };
+  const app: RawApp = {
+    name: doc.metadata.name,
+    path: source.path,
+    namespace: doc.spec?.destination?.namespace,
+    wave: Number.isNaN(wave) ? 0 : wave,
+    helm: helm
+      ? {
+          releaseName: helm.releaseName,
+          valueFiles: helm.valueFiles,
+          values,
+          parameters: helm.parameters,
+          skipCrds: helm.skipCrds,
+        }
+      : undefined,
+    directory: source.directory,
+    syncPolicy: {
+      automated: doc.spec?.syncPolicy?.automated ?? undefined,
+      syncOptions: doc.spec?.syncPolicy?.syncOptions,
+    },
+    ignoreDifferences: doc.spec?.ignoreDifferences?.filter((d) => d.jsonPointers?.length).map((d) => ({
+      group: d.group,
+      kind: d.kind,
+      name: d.name,
+      namespace: d.namespace,
+      jsonPointers: d.jsonPointers ?? [],
+    })),
+    paths: annotations['argocd.argoproj.io/manifest-generate-paths']
+      ?.split(';')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => (p.startsWith('/') ? p.slice(1) : `${source.path}/${p}`.replace(/\/\.$/, ''))),
+  };
+  return { app, targetRevision: source.targetRevision, problems: [] };
+}
+
+/** Whether an Application's targetRevision selects an environment. */
+export function targetsEnvironment(targetRevision: string | undefined, env: Environment): boolean {
+  if (!targetRevision || targetRevision === 'HEAD') return true;
+  return targetRevision === env.branch || targetRevision === `refs/heads/${env.branch}`;
+}
+
+export type { AppSpec };

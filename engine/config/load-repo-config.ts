@@ -1,0 +1,147 @@
+import { glob, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { parseAllDocuments, parseDocument } from 'yaml';
+import type { AppSpec } from '../app-spec.ts';
+import type { Environment } from '../model.ts';
+import { applicationToRawApp, isArgoApplication, targetsEnvironment } from './argo-application.ts';
+import { parseDurationSeconds } from './duration.ts';
+import { formatIssues } from './format-issues.ts';
+import { resolveApp } from './resolve-app.ts';
+import { type RawApp, repoConfigSchema } from './schema.ts';
+import { parseSyncOptions } from './sync-options.ts';
+
+export const CONFIG_FILE = 'syncwave.yaml';
+export const DEFAULT_HISTORY_LIMIT = 10;
+
+/** The repository's environments and, per environment, its apps with overrides folded in. */
+export interface RepoConfig {
+  environments: Environment[];
+  environment(name: string): Environment | undefined;
+  apps(env: string): AppSpec[];
+  historyLimit: number;
+}
+
+export type LoadResult = { ok: true; config: RepoConfig } | { ok: false; errors: string[] };
+
+interface DeclaredApp {
+  raw: RawApp;
+  /** Applications only: the environments it targets. */
+  targetRevision?: string;
+  fromApplication: boolean;
+  declaredIn: string;
+}
+
+async function readConfigText(dir: string): Promise<{ text: string; file: string } | undefined> {
+  for (const file of [CONFIG_FILE, 'syncwave.yml']) {
+    try {
+      return { text: await readFile(join(dir, file), 'utf8'), file };
+    } catch {}
+  }
+  return undefined;
+}
+
+function checkApps(apps: readonly RawApp[], envNames: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  apps.forEach((app, i) => {
+    const first = seen.get(app.name);
+    if (first !== undefined) problems.push(`apps[${i}].name: "${app.name}" is already used by apps[${first}]; app names must be unique`);
+    else seen.set(app.name, i);
+    for (const env of Object.keys(app.environments ?? {})) {
+      if (!envNames.has(env)) {
+        problems.push(`apps[${i}].environments.${env}: no environment "${env}"; declared: ${[...envNames].join(', ')}`);
+      }
+    }
+    const policies = [
+      ['syncPolicy', app.syncPolicy],
+      ...Object.entries(app.environments ?? {}).map(([env, o]) => [`environments.${env}.syncPolicy`, o.syncPolicy] as const),
+    ] as const;
+    for (const [where, policy] of policies) {
+      for (const p of parseSyncOptions(policy?.syncOptions ?? []).problems) problems.push(`apps[${i}].${where}.syncOptions${p}`);
+      if (policy?.healthTimeout !== undefined) {
+        try {
+          parseDurationSeconds(policy.healthTimeout);
+        } catch (e) {
+          problems.push(`apps[${i}].${where}.healthTimeout: ${(e as Error).message}`);
+        }
+      }
+    }
+  });
+  return problems;
+}
+
+async function readApplications(dir: string, patterns: readonly string[]): Promise<{ apps: DeclaredApp[]; problems: string[] }> {
+  const apps: DeclaredApp[] = [];
+  const problems: string[] = [];
+  for (const pattern of patterns) {
+    for await (const abs of glob(pattern, { cwd: dir })) {
+      const file = relative(dir, join(dir, abs));
+      const text = await readFile(join(dir, file), 'utf8');
+      for (const doc of parseAllDocuments(text)) {
+        if (doc.errors.length) {
+          problems.push(`${file}: ${doc.errors[0]?.message}`);
+          continue;
+        }
+        const value = doc.toJS();
+        if (!isArgoApplication(value)) continue;
+        const read = applicationToRawApp(value, file);
+        problems.push(...read.problems);
+        if (read.app) apps.push({ raw: read.app, targetRevision: read.targetRevision, fromApplication: true, declaredIn: file });
+      }
+    }
+  }
+  return { apps, problems };
+}
+
+/**
+ * Reads and validates `syncwave.yaml` at the root of a checked-out repository. Every
+ * problem is reported with its path in the file, e.g. `apps[2].wave: expected int`.
+ */
+export async function loadRepoConfig(dir: string): Promise<LoadResult> {
+  const found = await readConfigText(dir);
+  if (!found) {
+    return { ok: false, errors: [`${CONFIG_FILE}: not found at the repository root (${dir}); create it with "environments:" and "apps:" (see docs/configuration.md)`] };
+  }
+  const doc = parseDocument(found.text, { prettyErrors: true });
+  if (doc.errors.length) return { ok: false, errors: doc.errors.map((e) => `${found.file}: ${e.message}`) };
+  const parsed = repoConfigSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error, `${found.file}: `) };
+  const raw = parsed.data;
+  const environments: Environment[] = Object.entries(raw.environments).map(([name, e]) => ({
+    name,
+    branch: e.branch,
+    cluster: e.cluster ?? name,
+    namespacePrefix: e.namespacePrefix,
+  }));
+  const problems = checkApps(raw.apps ?? [], new Set(environments.map((e) => e.name))).map((p) => `${found.file}: ${p}`);
+  const fromApps = await readApplications(dir, raw.applications ?? []);
+  problems.push(...fromApps.problems);
+  const declared: DeclaredApp[] = [
+    ...(raw.apps ?? []).map((a) => ({ raw: a, fromApplication: false, declaredIn: found.file })),
+    ...fromApps.apps,
+  ];
+  const names = new Set<string>();
+  for (const d of declared) {
+    if (names.has(d.raw.name) && d.fromApplication) problems.push(`${d.declaredIn}: app "${d.raw.name}" is declared twice`);
+    names.add(d.raw.name);
+  }
+  if (problems.length) return { ok: false, errors: problems };
+  const config: RepoConfig = {
+    environments,
+    historyLimit: raw.historyLimit ?? DEFAULT_HISTORY_LIMIT,
+    environment: (name) => environments.find((e) => e.name === name),
+    apps(envName) {
+      const env = environments.find((e) => e.name === envName);
+      if (!env) return [];
+      return declared
+        .filter((d) => !d.fromApplication || targetsEnvironment(d.targetRevision, env))
+        .map((d) => {
+          const spec = resolveApp(d.raw, env);
+          return spec && { ...spec, declaredIn: d.declaredIn };
+        })
+        .filter((a): a is AppSpec => a !== undefined)
+        .sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
+    },
+  };
+  return { ok: true, config };
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/** `syncwave.yaml` as written by people. Defaults are applied later by resolveApps(). */
+
+const syncPolicySchema = z.strictObject({
+  automated: z
+    .strictObject({
+      prune: z.boolean().optional(),
+      selfHeal: z.boolean().optional(),
+      allowEmpty: z.boolean().optional(),
+      enabled: z.boolean().optional(),
+    })
+    .nullable()
+    .optional(),
+  syncOptions: z.array(z.string().regex(/^[A-Za-z]+=[A-Za-z0-9-]+$/, 'expected Name=value')).optional(),
+  /** "5m", "90s", or whole seconds. */
+  healthTimeout: z.union([z.string().regex(/^\d+(s|m|h)$/, 'expected a duration like 90s or 5m'), z.number().int().positive()]).optional(),
+});
+
+const helmSchema = z.strictObject({
+  releaseName: z.string().min(1).optional(),
+  valueFiles: z.array(z.string().min(1)).optional(),
+  values: z.record(z.string(), z.unknown()).optional(),
+  parameters: z.array(z.strictObject({ name: z.string().min(1), value: z.union([z.string(), z.number(), z.boolean()]) })).optional(),
+  skipCrds: z.boolean().optional(),
+});
+
+const directorySchema = z.strictObject({
+  recurse: z.boolean().optional(),
+  include: z.string().optional(),
+  exclude: z.string().optional(),
+});
+
+const ignoreDifferenceSchema = z.strictObject({
+  group: z.string().optional(),
+  kind: z.string().min(1),
+  name: z.string().optional(),
+  namespace: z.string().optional(),
+  jsonPointers: z.array(z.string().startsWith('/')).min(1),
+});
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a lowercase DNS label (a-z, 0-9, -)')
+  .max(63);
+
+/** What an environment may change about an app, without copying it. */
+const appOverrideSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  path: z.string().min(1).optional(),
+  namespace: dnsLabel.optional(),
+  wave: z.number().int().optional(),
+  helm: helmSchema.optional(),
+  directory: directorySchema.optional(),
+  syncPolicy: syncPolicySchema.optional(),
+});
+
+export const appSchema = z.strictObject({
+  name: dnsLabel,
+  path: z.string().min(1),
+  namespace: dnsLabel.optional(),
+  wave: z.number().int().optional(),
+  source: z.enum(['directory', 'helm', 'kustomize']).optional(),
+  helm: helmSchema.optional(),
+  directory: directorySchema.optional(),
+  syncPolicy: syncPolicySchema.optional(),
+  ignoreDifferences: z.array(ignoreDifferenceSchema).optional(),
+  /** Extra repository paths whose change affects this app (Argo CD's manifest-generate-paths). */
+  paths: z.array(z.string().min(1)).optional(),
+  /** Per-environment overrides, keyed by environment name. */
+  environments: z.record(z.string(), appOverrideSchema).optional(),
+});
+
+export const environmentSchema = z.strictObject({
+  branch: z.string().min(1),
+  cluster: z.string().min(1).optional(),
+  namespacePrefix: z.string().regex(/^[a-z0-9-]*$/, 'expected lowercase letters, digits and -').optional(),
+});
+
+export const repoConfigSchema = z.strictObject({
+  environments: z.record(dnsLabel, environmentSchema).refine((e) => Object.keys(e).length > 0, 'declare at least one environment'),
+  apps: z.array(appSchema).optional(),
+  /** Globs of Argo CD Application manifests to read as apps (e.g. "argocd/*.yaml"). */
+  applications: z.array(z.string().min(1)).optional(),
+  /** History entries kept per app (Argo CD's revisionHistoryLimit). */
+  historyLimit: z.number().int().min(1).max(100).optional(),
+});
+
+export type RawRepoConfig = z.infer<typeof repoConfigSchema>;
+export type RawApp = z.infer<typeof appSchema>;
+export type RawAppOverride = z.infer<typeof appOverrideSchema>;
+export type RawSyncPolicy = z.infer<typeof syncPolicySchema>;

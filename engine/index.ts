@@ -1,0 +1,20 @@
+/**
+ * The engine's table of contents: what the CLI, `syncwave serve` and the Lambdas use.
+ */
+export type { AppSpec, IgnoreDifference, SyncOptions, SyncPolicy } from './app-spec.ts';
+export { CONFIG_FILE, type LoadResult, loadRepoConfig, type RepoConfig } from './config/load-repo-config.ts';
+export { type DriftReport, checkDrift } from './drift/check-drift.ts';
+export type { HistoryEntry, HistoryResource } from './history.ts';
+export { affectedApps } from './job/affected-apps.ts';
+export type { EngineDeps } from './job/engine-deps.ts';
+export type { AppSyncSummary, JobResult } from './job/job-result.ts';
+export { runJob } from './job/run-job.ts';
+export type * from './model.ts';
+export { describeObject, groupOf, objectKey, refOf } from './object-key.ts';
+export type { SyncOperation, SyncPlan, SyncTask, TaskResult } from './operation.ts';
+export { buildPlan, formatPlan } from './plan/build-plan.ts';
+export type * from './ports.ts';
+export type { AppState, EnvironmentState, InventoryEntry, ResourceStatus } from './state.ts';
+export { type AppDiff, diffApp } from './sync/diff-app.ts';
+export { type SyncAppResult, syncApp } from './sync/sync-app.ts';
+export type { SyncContext, SyncRequest } from './sync/sync-context.ts';

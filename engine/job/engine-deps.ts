@@ -1,0 +1,22 @@
+import type { Environment } from '../model.ts';
+import type { Clock, Cluster, Log, Notifier, Source, StateStore, ToolRunner } from '../ports.ts';
+
+/** The adapters a job runs with: AWS ones in Lambda, local ones in `syncwave serve` and the CLI. */
+export interface EngineDeps {
+  source: Source;
+  clusterFor(env: Environment): Promise<Cluster>;
+  state: StateStore;
+  tools: ToolRunner;
+  notifier?: Notifier;
+  clock: Clock;
+  log: Log;
+  /** Writable directory for helm dependency caches and temporary files. */
+  cacheDir: string;
+  /** Identifies this worker for environment leases. */
+  owner: string;
+  /** Repository name for commit statuses (owner/name). */
+  repo?: string;
+  /** Overrides for tests and benchmarks. */
+  pollIntervalMs?: number;
+  concurrency?: number;
+}

@@ -1,0 +1,83 @@
+import pLimit from 'p-limit';
+import type { IgnoreDifference } from '../app-spec.ts';
+import { diffObject, type ObjectDiff } from '../diff/diff-object.ts';
+import { clusterErrorCode, errorMessage } from '../errors.ts';
+import type { KubeObject } from '../model.ts';
+import { describeObject, objectKey } from '../object-key.ts';
+import { hookPhasesOf } from '../plan/annotations.ts';
+import type { Cluster } from '../ports.ts';
+import type { InventoryEntry } from '../state.ts';
+
+export interface Comparison {
+  live: Map<string, KubeObject>;
+  /** Changed paths per desired key that exists live. */
+  drift: Map<string, string[]>;
+  diffs: Map<string, ObjectDiff>;
+  /** Objects the API server rejects in a dry run (invalid, conflicting): nothing should be applied. */
+  rejected: Array<{ key: string; message: string; code?: string }>;
+}
+
+export interface CompareOptions {
+  force: boolean;
+  concurrency: number;
+  ignoreDifferences: readonly IgnoreDifference[];
+}
+
+async function readLive(cluster: Cluster, ref: InventoryEntry): Promise<KubeObject | undefined> {
+  const info = await cluster.kindInfo(ref.apiVersion, ref.kind);
+  if (!info) return undefined;
+  return cluster.get(ref.apiVersion, ref.kind, ref.name, info.namespaced ? ref.namespace : undefined);
+}
+
+function entryOf(obj: KubeObject): InventoryEntry {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name };
+}
+
+/**
+ * Reads the live state of every desired and inventoried object, and predicts each
+ * desired object with a server-side dry-run apply so defaulted fields never count as
+ * drift. An object that cannot be dry-run yet (its namespace or CRD comes in this sync)
+ * is simply not compared.
+ */
+export async function compareLive(
+  cluster: Cluster,
+  desired: readonly KubeObject[],
+  inventory: readonly InventoryEntry[],
+  opts: CompareOptions,
+): Promise<Comparison> {
+  const limit = pLimit(opts.concurrency);
+  const result: Comparison = { live: new Map(), drift: new Map(), diffs: new Map(), rejected: [] };
+  const refs = new Map<string, InventoryEntry>();
+  for (const e of [...desired.map(entryOf), ...inventory]) refs.set(objectKey(e), e);
+  await Promise.all(
+    [...refs].map(([key, ref]) =>
+      limit(async () => {
+        const live = await readLive(cluster, ref);
+        if (live) result.live.set(key, live);
+      }),
+    ),
+  );
+  await Promise.all(
+    desired
+      .filter((obj) => !hookPhasesOf(obj))
+      .map((obj) =>
+        limit(async () => {
+          const key = objectKey(entryOf(obj));
+          const live = result.live.get(key);
+          try {
+            const predicted = await cluster.apply(obj, { dryRun: true, force: opts.force });
+            if (!live) return;
+            const diff = diffObject(live, predicted, { ignore: opts.ignoreDifferences });
+            result.diffs.set(key, diff);
+            result.drift.set(key, diff.paths);
+          } catch (error) {
+            const code = clusterErrorCode(error);
+            if (!live && (code === 'NotFound' || code === 'UnknownKind')) return;
+            const message = errorMessage(error);
+            result.rejected.push({ key, code, message: message.startsWith(obj.kind) ? message : `${describeObject(entryOf(obj))}: ${message}` });
+          }
+        }),
+      ),
+  );
+  return result;
+}

@@ -1,0 +1,54 @@
+import type { AppSpec } from '../app-spec.ts';
+import { diffObject, type ObjectDiff } from '../diff/diff-object.ts';
+import type { KubeObject } from '../model.ts';
+import { objectKey } from '../object-key.ts';
+import { hookPhasesOf } from '../plan/annotations.ts';
+import type { Cluster, StateStore } from '../ports.ts';
+import { parseTrackingId, TRACKING_ANNOTATION } from '../render/tracking.ts';
+import { compareLive } from './compare-live.ts';
+import { prepareDesired } from './prepare-desired.ts';
+
+export interface AppDiff {
+  app: string;
+  env: string;
+  /** Every desired object and every owned object Git no longer renders; unchanged ones included. */
+  objects: ObjectDiff[];
+  /** Objects the API server refuses in a dry run, with its message. */
+  rejected: Array<{ key: string; message: string }>;
+  outOfSync: boolean;
+}
+
+/**
+ * Live vs desired for the fields we manage, like `kubectl diff`: each desired object is
+ * predicted by a server-side dry-run apply, so defaults, managedFields and status never
+ * show; objects the app owns that Git no longer renders show as removed.
+ */
+export async function diffApp(app: AppSpec, rendered: readonly KubeObject[], deps: { cluster: Cluster; state: StateStore }): Promise<AppDiff> {
+  const { objects } = await prepareDesired(app, rendered, deps.cluster);
+  const inventory = (await deps.state.getApp(app.env.name, app.name))?.inventory ?? [];
+  const cmp = await compareLive(deps.cluster, objects, inventory, { force: true, concurrency: 8, ignoreDifferences: app.ignoreDifferences });
+  const out: ObjectDiff[] = [];
+  const desiredKeys = new Set<string>();
+  for (const obj of objects) {
+    if (hookPhasesOf(obj)) continue;
+    const key = objectKey({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
+    desiredKeys.add(key);
+    const known = cmp.diffs.get(key);
+    out.push(known ?? diffObject(cmp.live.get(key), obj, { ignore: app.ignoreDifferences }));
+  }
+  for (const entry of inventory) {
+    const key = objectKey(entry);
+    const live = cmp.live.get(key);
+    if (desiredKeys.has(key) || !live) continue;
+    const id = parseTrackingId(live.metadata.annotations?.[TRACKING_ANNOTATION] ?? '');
+    if (id?.app !== app.name || id.env !== app.env.name) continue;
+    out.push(diffObject(live, undefined, { ignore: app.ignoreDifferences }));
+  }
+  return {
+    app: app.name,
+    env: app.env.name,
+    objects: out,
+    rejected: cmp.rejected,
+    outOfSync: out.some((d) => d.change !== 'unchanged') || cmp.rejected.length > 0,
+  };
+}

@@ -1,0 +1,36 @@
+import type { AppSpec } from '../app-spec.ts';
+import type { KubeObject } from '../model.ts';
+import type { Cluster } from '../ports.ts';
+import { assignNamespaces } from '../render/assign-namespaces.ts';
+import { TRACKING_ANNOTATION, trackingId } from '../render/tracking.ts';
+
+/**
+ * Final touches before planning: namespaces where the chart did not put them, the
+ * tracking annotation computed on the final identity, and the app's Namespace when
+ * CreateNamespace=true. Returns the objects to sync and the namespace to create, if any.
+ */
+export async function prepareDesired(
+  app: AppSpec,
+  rendered: readonly KubeObject[],
+  cluster: Cluster,
+): Promise<{ objects: KubeObject[]; createNamespace?: KubeObject }> {
+  const placed = await assignNamespaces(rendered, app.namespace, async (apiVersion, kind) => {
+    const info = await cluster.kindInfo(apiVersion, kind);
+    return info?.namespaced;
+  });
+  const objects = placed.map((obj) => {
+    const copy = structuredClone(obj);
+    copy.metadata.annotations = { ...copy.metadata.annotations, [TRACKING_ANNOTATION]: trackingId(app.env.name, app.name, copy) };
+    return copy;
+  });
+  const declaresNamespace = objects.some((o) => o.kind === 'Namespace' && o.metadata.name === app.namespace);
+  if (!app.syncPolicy.syncOptions.createNamespace || declaresNamespace) return { objects };
+  return {
+    objects,
+    createNamespace: {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: app.namespace, labels: { 'app.kubernetes.io/managed-by': 'syncwave' } },
+    },
+  };
+}
