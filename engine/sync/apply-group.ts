@@ -8,7 +8,10 @@ import type { Clock, Cluster } from '../ports.ts';
 export interface ApplyGroupOptions {
   cluster: Cluster;
   clock: Clock;
+  /** Take over conflicting fields for every object (Force=true). */
   force: boolean;
+  /** Objects the app already owns are applied with force, so drift (a manual scale) is healed. */
+  ownedByApp(live: KubeObject): boolean;
   concurrency: number;
 }
 
@@ -42,7 +45,8 @@ async function applyTask(task: SyncTask, opts: ApplyGroupOptions): Promise<TaskR
   if (!task.desired) return { key: task.key, outcome: 'skipped', message: 'nothing to apply' };
   try {
     if (task.hook) await recreateHook(task, opts);
-    await opts.cluster.apply(task.desired, { dryRun: false, force: opts.force });
+    const force = opts.force || (task.live !== undefined && opts.ownedByApp(task.live));
+    await opts.cluster.apply(task.desired, { dryRun: false, force });
     if (task.kind === 'CustomResourceDefinition') {
       const ok = await waitUntil(opts.clock, CRD_ESTABLISH_TIMEOUT_MS, async () =>
         established(await opts.cluster.get(task.apiVersion, task.kind, task.name)),

@@ -6,6 +6,7 @@ import type { KubeObject } from '../model.ts';
 import { describeObject, objectKey } from '../object-key.ts';
 import { hookPhasesOf } from '../plan/annotations.ts';
 import type { Cluster } from '../ports.ts';
+import { parseTrackingId, TRACKING_ANNOTATION } from '../render/tracking.ts';
 import type { InventoryEntry } from '../state.ts';
 
 export interface Comparison {
@@ -18,7 +19,10 @@ export interface Comparison {
 }
 
 export interface CompareOptions {
+  /** Take over conflicting fields for every object (Force=true). */
   force: boolean;
+  /** Objects the app already owns are always applied with force: their drift is healed. */
+  ownedByApp(live: KubeObject): boolean;
   concurrency: number;
   ignoreDifferences: readonly IgnoreDifference[];
 }
@@ -64,8 +68,15 @@ export async function compareLive(
         limit(async () => {
           const key = objectKey(entryOf(obj));
           const live = result.live.get(key);
+          const otherOwner = live?.metadata.annotations?.[TRACKING_ANNOTATION];
+          if (live && otherOwner && !opts.ownedByApp(live)) {
+            const id = parseTrackingId(otherOwner);
+            result.rejected.push({ key, code: 'SharedResource', message: `${describeObject(entryOf(obj))}: already managed by app ${id?.app ?? '?'} in environment ${id?.env ?? '?'}; an object belongs to one app only: remove it from one of them` });
+            return;
+          }
           try {
-            const predicted = await cluster.apply(obj, { dryRun: true, force: opts.force });
+            const force = opts.force || (live !== undefined && opts.ownedByApp(live));
+            const predicted = await cluster.apply(obj, { dryRun: true, force });
             if (!live) return;
             const diff = diffObject(live, predicted, { ignore: opts.ignoreDifferences });
             result.diffs.set(key, diff);

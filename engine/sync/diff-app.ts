@@ -4,9 +4,9 @@ import type { KubeObject } from '../model.ts';
 import { objectKey } from '../object-key.ts';
 import { hookPhasesOf } from '../plan/annotations.ts';
 import type { Cluster, StateStore } from '../ports.ts';
-import { parseTrackingId, TRACKING_ANNOTATION } from '../render/tracking.ts';
 import { compareLive } from './compare-live.ts';
 import { prepareDesired } from './prepare-desired.ts';
+import { ownedByApp } from './owned-by-app.ts';
 
 export interface AppDiff {
   app: string;
@@ -26,7 +26,7 @@ export interface AppDiff {
 export async function diffApp(app: AppSpec, rendered: readonly KubeObject[], deps: { cluster: Cluster; state: StateStore }): Promise<AppDiff> {
   const { objects } = await prepareDesired(app, rendered, deps.cluster);
   const inventory = (await deps.state.getApp(app.env.name, app.name))?.inventory ?? [];
-  const cmp = await compareLive(deps.cluster, objects, inventory, { force: true, concurrency: 8, ignoreDifferences: app.ignoreDifferences });
+  const cmp = await compareLive(deps.cluster, objects, inventory, { force: false, concurrency: 8, ignoreDifferences: app.ignoreDifferences, ownedByApp: ownedByApp(app) });
   const out: ObjectDiff[] = [];
   const desiredKeys = new Set<string>();
   for (const obj of objects) {
@@ -40,8 +40,7 @@ export async function diffApp(app: AppSpec, rendered: readonly KubeObject[], dep
     const key = objectKey(entry);
     const live = cmp.live.get(key);
     if (desiredKeys.has(key) || !live) continue;
-    const id = parseTrackingId(live.metadata.annotations?.[TRACKING_ANNOTATION] ?? '');
-    if (id?.app !== app.name || id.env !== app.env.name) continue;
+    if (!ownedByApp(app)(live)) continue;
     out.push(diffObject(live, undefined, { ignore: app.ignoreDifferences }));
   }
   return {

@@ -14,7 +14,7 @@ export async function prepareDesired(
   rendered: readonly KubeObject[],
   cluster: Cluster,
 ): Promise<{ objects: KubeObject[]; createNamespace?: KubeObject }> {
-  const placed = await assignNamespaces(rendered, app.namespace, async (apiVersion, kind) => {
+  const placed = await assignNamespaces([...rendered], app.namespace, async (apiVersion, kind) => {
     const info = await cluster.kindInfo(apiVersion, kind);
     return info?.namespaced;
   });

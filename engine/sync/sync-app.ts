@@ -3,10 +3,10 @@ import type { Health, KubeObject, OperationPhase } from '../model.ts';
 import type { SyncOperation, SyncPlan, SyncTask, TaskResult } from '../operation.ts';
 import type { InventoryEntry } from '../state.ts';
 import { applyGroups, buildPlan } from '../plan/build-plan.ts';
-import { parseTrackingId, TRACKING_ANNOTATION } from '../render/tracking.ts';
 import { applyGroup } from './apply-group.ts';
 import { type Comparison, compareLive } from './compare-live.ts';
 import { observeHealth } from './observe-health.ts';
+import { ownedByApp } from './owned-by-app.ts';
 import { prepareDesired } from './prepare-desired.ts';
 import { pruneObjects } from './prune-objects.ts';
 import { recordSync } from './record-sync.ts';
@@ -49,12 +49,6 @@ async function loadOperation(ctx: SyncContext): Promise<SyncOperation> {
   return newOperation(ctx);
 }
 
-function ownedBy(ctx: SyncContext) {
-  return (live: KubeObject): boolean => {
-    const id = parseTrackingId(live.metadata.annotations?.[TRACKING_ANNOTATION] ?? '');
-    return id?.env === ctx.app.env.name && id?.app === ctx.app.name;
-  };
-}
 
 function pruneAllowed(ctx: SyncContext, desiredCount: number, inventoryCount: number): { allowed: boolean; reason?: string } {
   if (!ctx.app.syncPolicy.syncOptions.prune) return { allowed: false, reason: 'the app sets Prune=false' };
@@ -79,6 +73,7 @@ export async function syncApp(ctx: SyncContext, rendered: readonly KubeObject[])
     force: ctx.request.force || ctx.app.syncPolicy.syncOptions.force,
     concurrency: ctx.concurrency,
     ignoreDifferences: ctx.app.ignoreDifferences,
+    ownedByApp: ownedByApp(ctx.app),
   });
   const plan = buildPlan({
     env: ctx.app.env.name,
@@ -89,7 +84,7 @@ export async function syncApp(ctx: SyncContext, rendered: readonly KubeObject[])
     drift: comparison.drift,
     inventory,
     prune: pruneAllowed(ctx, objects.length, inventory.length),
-    ownedByApp: ownedBy(ctx),
+    ownedByApp: ownedByApp(ctx.app),
   });
   if (ctx.request.dryRun) return { status: 'dry-run', plan, comparison };
   const results = new Map(op.results.map((r) => [r.key, r]));
@@ -147,7 +142,7 @@ async function runGroups(ctx: SyncContext, op: SyncOperation, plan: SyncPlan, re
     const label = `${group.phase} wave ${group.wave}`;
     if (op.stage === 'apply') {
       ctx.log.info('applying wave', { env: ctx.app.env.name, app: ctx.app.name, revision: ctx.revision, wave: group.wave, phase: group.phase, objects: group.tasks.length });
-      const applied = await applyGroup(group.tasks, { cluster: ctx.cluster, clock: ctx.clock, force: ctx.request.force || ctx.app.syncPolicy.syncOptions.force, concurrency: ctx.concurrency });
+      const applied = await applyGroup(group.tasks, { cluster: ctx.cluster, clock: ctx.clock, force: ctx.request.force || ctx.app.syncPolicy.syncOptions.force, ownedByApp: ownedByApp(ctx.app), concurrency: ctx.concurrency });
       for (const r of applied) results.set(r.key, r);
       const failed = applied.filter((r) => r.outcome === 'failed');
       if (failed.length) {
@@ -195,7 +190,7 @@ async function deleteSucceededHooks(ctx: SyncContext, tasks: readonly SyncTask[]
 async function runSyncFailHooks(ctx: SyncContext, plan: SyncPlan, results: Map<string, TaskResult>): Promise<void> {
   const hooks = plan.tasks.filter((t) => t.phase === 'SyncFail');
   if (!hooks.length) return;
-  const applied = await applyGroup(hooks, { cluster: ctx.cluster, clock: ctx.clock, force: false, concurrency: ctx.concurrency });
+  const applied = await applyGroup(hooks, { cluster: ctx.cluster, clock: ctx.clock, force: false, ownedByApp: ownedByApp(ctx.app), concurrency: ctx.concurrency });
   for (const r of applied) results.set(r.key, r);
 }
 

@@ -1,0 +1,40 @@
+/**
+ * `npm test`: type check, lint (biome + layer rules), then every vitest project (unit and
+ * integration against the real control plane), ending with one plain summary line
+ * `N passed, N failed, N skipped` that any CI can read.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+
+const extra = process.argv.slice(2);
+
+function step(name: string, cmd: string, args: string[]): number {
+  process.stderr.write(`\n== ${name}: ${cmd} ${args.join(' ')}\n`);
+  const run = spawnSync(cmd, args, { stdio: 'inherit' });
+  return run.status ?? 1;
+}
+
+const checks = [
+  step('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']),
+  step('lint', 'npx', ['biome', 'check', '.']),
+  step('layers', 'npx', ['depcruise', '--config', '.dependency-cruiser.cjs', 'engine', 'adapters', 'ingest', 'cli', 'lambdas', 'infra']),
+];
+mkdirSync('.syncwave', { recursive: true });
+const results = '.syncwave/test-results.json';
+const vitest = step('tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...extra]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  const json = JSON.parse(readFileSync(results, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  passed = json.numPassedTests;
+  failed = json.numFailedTests;
+  skipped = json.numPendingTests + json.numTodoTests;
+} catch {
+  failed = 1;
+}
+const checkFailures = checks.filter((c) => c !== 0).length;
+if (checkFailures) process.stderr.write(`${checkFailures} static check(s) failed (see above)\n`);
+console.log(`${passed} passed, ${failed + checkFailures} failed, ${skipped} skipped`);
+process.exit(vitest !== 0 || checkFailures ? 1 : 0);
