@@ -38,6 +38,12 @@ export interface HelmSource {
   releaseName: string;
   /** Repo-path-relative to the app path; `${env}` already substituted. Missing optional files are skipped. */
   valueFiles: string[];
+  /**
+   * Entries of `valueFiles` that came from a template (`values-${env}.yaml`): skipped when the
+   * file is missing. Any other missing value file is a render error. Entries still holding a
+   * literal `${env}` are substituted by the renderer and count as optional too.
+   */
+  optionalValueFiles?: string[];
   /** Inline values, merged after the value files. */
   values: Record<string, unknown>;
   /** --set style parameters (name=value), applied last. */

@@ -37,10 +37,12 @@ function resolveSyncPolicy(base: RawSyncPolicy | undefined, over: RawSyncPolicy 
 function resolveHelm(app: RawApp, over: RawAppOverride | undefined, env: Environment): HelmSource {
   const base = app.helm ?? {};
   const o = over?.helm ?? {};
-  const valueFiles = [...(o.valueFiles ?? base.valueFiles ?? [])].map((f) => substituteEnv(f, env));
+  const raw = [...(o.valueFiles ?? base.valueFiles ?? [])];
+  const valueFiles = raw.map((f) => substituteEnv(f, env));
   return {
     releaseName: o.releaseName ?? base.releaseName ?? app.name,
     valueFiles,
+    optionalValueFiles: raw.filter((f) => /\$\{(env|branch)\}/.test(f)).map((f) => substituteEnv(f, env)),
     values: deepMerge(base.values ?? {}, o.values ?? {}),
     parameters: [...(base.parameters ?? []), ...(o.parameters ?? [])].map((p) => ({
       name: p.name,
