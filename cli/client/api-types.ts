@@ -1,0 +1,62 @@
+/**
+ * The JSON of `syncwave serve`'s API, shared by the server (cli/serve) and the client.
+ */
+import type { HistoryEntry } from '../../engine/history.ts';
+import type { JobResult } from '../../engine/job/job-result.ts';
+import type { Job } from '../../engine/ports.ts';
+import type { AppState } from '../../engine/state.ts';
+import type { AppDetail } from '../output/app-detail-view.ts';
+
+export type { AppDetail };
+
+export interface AppListResponse {
+  apps: AppState[];
+}
+
+export interface HistoryResponse {
+  env: string;
+  app: string;
+  history: HistoryEntry[];
+}
+
+/** One object that differs between Git and the cluster. */
+export interface ObjectDiff {
+  /** `Kind/namespace/name`. */
+  object: string;
+  action: string;
+  /** Unified diff (live -> desired) of the fields syncwave manages. */
+  diff: string;
+}
+
+export interface DiffResponse {
+  env: string;
+  app: string;
+  revision?: string;
+  inSync: boolean;
+  objects: ObjectDiff[];
+}
+
+export interface SyncRequestBody {
+  env?: string;
+  revision?: string;
+  prune?: boolean;
+  dryRun?: boolean;
+}
+
+/** Answer to sync, rollback: the queued job. */
+export interface JobAccepted {
+  job: Job;
+  message: string;
+}
+
+export type JobStatusState = 'queued' | 'running' | 'done' | 'unknown';
+
+export interface JobStatusResponse {
+  id: string;
+  state: JobStatusState;
+  result?: JobResult;
+}
+
+export interface ErrorResponse {
+  message: string;
+}

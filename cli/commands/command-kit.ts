@@ -1,0 +1,74 @@
+import { type Command, Option } from 'commander';
+import { CliError } from '../cli-error.ts';
+import { ApiClient, DEFAULT_SERVER } from '../client/api-client.ts';
+import { EXIT } from '../exit-codes.ts';
+import { OUTPUT_FORMATS, type OutputFormat, parseOutputFormat } from '../output/output-format.ts';
+
+/** Options every server-backed command has. */
+export interface ServerOptions {
+  server: string;
+  env?: string;
+  output: string;
+}
+
+export function addOutputOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option('-o, --output <format>', 'table for people, json or yaml for scripts')
+      .choices(OUTPUT_FORMATS)
+      .default('table'),
+  );
+}
+
+/** --server, --env and -o. */
+export function addServerOptions(cmd: Command): Command {
+  cmd
+    .option(
+      '--server <url>',
+      'syncwave serve to talk to (env SYNCWAVE_SERVER)',
+      process.env.SYNCWAVE_SERVER ?? DEFAULT_SERVER,
+    )
+    .option('--env <name>', 'environment of the app (needed when the app is in several)');
+  return addOutputOption(cmd);
+}
+
+export function clientOf(opts: ServerOptions): ApiClient {
+  return new ApiClient({ server: opts.server });
+}
+
+export function formatOf(opts: { output?: string }): OutputFormat {
+  return parseOutputFormat(opts.output);
+}
+
+/** Prints a line to stdout. */
+export function print(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/**
+ * Wraps an action: its resolved number is the exit code; a CliError prints its message
+ * (no stack) and exits with its code; anything else is exit code 2 with the message.
+ */
+export function action<Args extends unknown[]>(
+  fn: (...args: Args) => Promise<number | undefined>,
+): (...args: Args) => Promise<void> {
+  return async (...args: Args) => {
+    try {
+      process.exitCode = (await fn(...args)) ?? EXIT.ok;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`error: ${message}\n`);
+      if (process.env.SYNCWAVE_DEBUG && err instanceof Error && !(err instanceof CliError))
+        process.stderr.write(`${err.stack}\n`);
+      process.exitCode = err instanceof CliError ? err.exitCode : EXIT.error;
+    }
+  };
+}
+
+/** "5m", "90s", "1h" or seconds -> milliseconds; a clear error otherwise. */
+export function parseDurationMs(value: string, flag: string): number {
+  const match = /^(\d+)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new CliError(`${flag} ${value}: expected a duration such as 90s, 5m or 1h`);
+  const n = Number(match[1]);
+  const unit = match[2] ?? 's';
+  return n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { SqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
+import type { Job } from '../../engine/ports.ts';
+import { CliError } from '../cli-error.ts';
+import { type JobResult, runJob } from '../engine-api.ts';
+import { EXIT } from '../exit-codes.ts';
+import { createEngineDeps } from '../local/create-engine-deps.ts';
+import { environmentOf, openRepo } from '../local/open-repo.ts';
+import { jobResultView } from '../output/job-result-view.ts';
+import { formatOutput } from '../output/output-format.ts';
+import { createLog } from '../serve/create-log.ts';
+import { action, addOutputOption, formatOf, print } from './command-kit.ts';
+
+interface SyncFlags {
+  repo: string;
+  env?: string;
+  app?: string[];
+  revision?: string;
+  kubeconfig?: string;
+  context?: string;
+  dataDir: string;
+  prune?: boolean;
+  dryRun?: boolean;
+  output: string;
+  verbose?: boolean;
+}
+
+/** `syncwave sync --repo ... --env ENV`: one full sync (waves, health, prune) with no server. */
+export function registerSync(program: Command): void {
+  addOutputOption(
+    program
+      .command('sync')
+      .description(
+        'sync an environment (or some apps) once, with no server: waves, health and prune included',
+      )
+      .option('--repo <url|path>', 'the GitOps repository', '.')
+      .option('--env <name>', 'environment to sync')
+      .option('--app <name...>', 'only these apps')
+      .option('--revision <ref>', 'commit or branch (default: the environment branch tip)')
+      .option('--kubeconfig <file>', 'kubeconfig (default $KUBECONFIG or ~/.kube/config)')
+      .option('--context <name>', "kubeconfig context (default: the environment's cluster name)")
+      .option('--data-dir <dir>', 'state file and caches', '.syncwave/data')
+      .option('--prune', 'delete objects no longer in Git')
+      .option('--dry-run', 'plan and dry-run apply only')
+      .option('-v, --verbose', 'list unchanged objects too'),
+  ).action(action(sync));
+}
+
+async function sync(flags: SyncFlags): Promise<number> {
+  const head = await openRepo({ repo: flags.repo, ref: 'HEAD', dataDir: flags.dataDir });
+  const env = environmentOf(head.config, flags.env);
+  const repo = await openRepo({
+    repo: flags.repo,
+    ref: flags.revision ?? env.branch,
+    dataDir: flags.dataDir,
+  });
+  for (const name of flags.app ?? []) {
+    if (!repo.config.apps(env.name).some((a) => a.name === name)) {
+      throw new CliError(
+        `no app "${name}" in environment ${env.name}; apps: ${repo.config
+          .apps(env.name)
+          .map((a) => a.name)
+          .join(', ')}`,
+      );
+    }
+  }
+  const format = formatOf(flags);
+  const state = await SqliteStateStore.open(join(resolve(flags.dataDir), 'syncwave.db'));
+  try {
+    const deps = createEngineDeps({
+      source: repo.source,
+      state,
+      // Progress goes to stderr, so stdout stays the result (parseable with -o json).
+      log: createLog({
+        format: format === 'table' ? 'pretty' : 'json',
+        write: (line) => process.stderr.write(`${line}\n`),
+      }),
+      cacheDir: repo.cacheDir,
+      kubeconfig: flags.kubeconfig,
+      context: flags.context,
+      repo: flags.repo,
+    });
+    const job: Job = {
+      id: `cli-${randomUUID()}`,
+      repo: flags.repo,
+      env: env.name,
+      revision: repo.revision,
+      changedPaths: 'all',
+      reason: 'manual',
+      apps: flags.app,
+      prune: flags.prune,
+      dryRun: flags.dryRun,
+      enqueuedAt: new Date().toISOString(),
+    };
+    let result: JobResult;
+    do {
+      result = await runJob(job, deps);
+      if (result.outcome === 'continue') await deps.clock.sleep(1000);
+    } while (result.outcome === 'continue');
+    print(formatOutput(format, result, () => jobResultView(result, { verbose: flags.verbose })));
+    return result.outcome === 'failed' ? EXIT.notOk : EXIT.ok;
+  } finally {
+    state.close();
+  }
+}

@@ -1,0 +1,78 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { KubeCluster } from '../../adapters/kube/kube-cluster.ts';
+import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
+import { ProcessToolRunner } from '../../adapters/tools/process-tool-runner.ts';
+import type { Environment } from '../../engine/model.ts';
+import type { Cluster, Log, Source, StateStore, ToolRunner } from '../../engine/ports.ts';
+import type { EngineDeps } from '../engine-api.ts';
+import { systemClock } from './system-clock.ts';
+
+export interface LocalDepsOptions {
+  source: Source;
+  state: StateStore;
+  log: Log;
+  /** Writable: helm caches, the tools' HOME. */
+  cacheDir: string;
+  /** A kubeconfig file; $KUBECONFIG or ~/.kube/config when absent. */
+  kubeconfig?: string;
+  /** Context for every environment without an entry in `contextMap`. */
+  context?: string;
+  /** Environment name -> kubeconfig context (`--context-map dev=ctxA,prod=ctxB`). */
+  contextMap?: ReadonlyMap<string, string>;
+  /** Repository named in commit statuses and jobs. */
+  repo: string;
+  owner?: string;
+}
+
+/** The engine's adapters for local mode: kubeconfig clusters, helm/kubectl processes, the system clock. */
+export function createEngineDeps(opts: LocalDepsOptions): EngineDeps {
+  const clusters = new Map<string, Promise<Cluster>>();
+  const clusterFor = (env: Environment): Promise<Cluster> => {
+    const context = opts.contextMap?.get(env.name) ?? opts.context ?? env.cluster;
+    let cluster = clusters.get(context);
+    if (!cluster) {
+      cluster = KubeCluster.fromKubeconfig({ kubeconfigPath: opts.kubeconfig, context });
+      cluster.catch(() => clusters.delete(context));
+      clusters.set(context, cluster);
+    }
+    return cluster;
+  };
+  return {
+    source: opts.source,
+    clusterFor,
+    state: opts.state,
+    tools: lazyTools(join(opts.cacheDir, 'home')),
+    clock: systemClock,
+    log: opts.log,
+    cacheDir: opts.cacheDir,
+    owner: opts.owner ?? `${hostname()}-${process.pid}`,
+    repo: opts.repo,
+  };
+}
+
+/** helm and kubectl are found (or unpacked) on first use only: commands that render nothing never pay for it. */
+function lazyTools(homeDir: string): ToolRunner {
+  let runner: Promise<ToolRunner> | undefined;
+  return {
+    async run(tool, args, o) {
+      runner ??= ensureTools().then((tools) => new ProcessToolRunner({ tools, homeDir }));
+      return (await runner).run(tool, args, o);
+    },
+  };
+}
+
+/** Parses `dev=ctxA,prod=ctxB`. */
+export function parseContextMap(value: string | undefined): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const pair of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [env, context] = pair.split('=');
+    if (!env || !context)
+      throw new Error(`--context-map: "${pair}" is not ENV=CONTEXT (e.g. dev=kind-dev,prod=kind-prod)`);
+    map.set(env.trim(), context.trim());
+  }
+  return map;
+}

@@ -1,0 +1,7 @@
+import type { Clock } from '../../engine/ports.ts';
+
+/** The real clock. */
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

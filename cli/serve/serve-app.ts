@@ -1,0 +1,165 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Environment } from '../../engine/model.ts';
+import type { Job, Queue } from '../../engine/ports.ts';
+import { DEFAULT_MAX_BODY_BYTES, handleWebhook } from '../../ingest/handle-webhook.ts';
+import { checkDrift, type DriftReport, type EngineDeps, type JobResult, runJob } from '../engine-api.ts';
+import { handleApi } from './api-routes.ts';
+import { DriftLoop } from './drift-loop.ts';
+import { HttpError, readBody, sendJson } from './http-io.ts';
+import { RepoConfigCache } from './repo-config-cache.ts';
+import { type ClaimableQueue, WorkerPool } from './worker-pool.ts';
+
+export interface ServeAppOptions {
+  deps: EngineDeps;
+  /** The durable job queue (SqliteJobQueue). */
+  queue: Queue & ClaimableQueue;
+  /** The webhook secret, read per delivery (so a rotated file takes effect). */
+  secret: () => Promise<string>;
+  /** `--repo` as given: names the repository in jobs and logs. */
+  repo: string;
+  /** Pushes to other repositories are ignored when set (`owner/name` or URL). */
+  webhookRepo?: string;
+  /** The ref whose syncwave.yaml declares the environments; 'HEAD' unless told. */
+  configRef?: string;
+  driftIntervalMs: number;
+  maxBodyBytes?: number;
+  /** Overrides for tests. */
+  runJob?: (job: Job, deps: EngineDeps, opts: { deadline?: Date }) => Promise<JobResult>;
+  checkDrift?: (
+    env: Environment,
+    deps: EngineDeps,
+    opts: { repo: string },
+  ) => Promise<Pick<DriftReport, 'jobs' | 'outOfSync'>>;
+  sliceMs?: number;
+}
+
+export interface ServeApp {
+  server: Server;
+  pool: WorkerPool;
+  config: RepoConfigCache;
+  /** Loads syncwave.yaml, starts the workers, the drift loop and the listener; resolves with the URL. */
+  start(opts: { port: number; host?: string }): Promise<string>;
+  /** Stops listening, lets running job slices finish, stops the loops. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `syncwave serve` in one object: the webhook endpoint (ingest's handler, the webhook Lambda's
+ * code), the JSON API for the CLI, one worker per environment on the durable queue, and the
+ * drift/poll loop.
+ */
+export function createServeApp(opts: ServeAppOptions): ServeApp {
+  const { deps } = opts;
+  const config = new RepoConfigCache(deps.source, opts.configRef ?? 'HEAD');
+  const run = opts.runJob ?? runJob;
+  const pool = new WorkerPool({
+    queue: opts.queue,
+    runJob: (job, o) => run(job, deps, o),
+    clock: deps.clock,
+    log: deps.log,
+    sliceMs: opts.sliceMs,
+  });
+  /** The queue handed to the webhook handler and the API: a send wakes the workers. */
+  const queue: Queue = {
+    send: async (job) => {
+      await opts.queue.send(job);
+      pool.wake();
+    },
+  };
+  const drift = new DriftLoop({ intervalMs: opts.driftIntervalMs, log: deps.log, tick: () => driftRound() });
+
+  async function driftRound(): Promise<void> {
+    const envs = await config.refresh();
+    const check = opts.checkDrift ?? checkDrift;
+    for (const env of envs) {
+      try {
+        const report = await check(env, deps, { repo: opts.repo });
+        for (const job of report.jobs) await queue.send(job);
+        deps.log.info('drift checked', {
+          env: env.name,
+          outOfSync: report.outOfSync.length,
+          jobs: report.jobs.length,
+        });
+      } catch (err) {
+        deps.log.error('drift check failed', { env: env.name, error: (err as Error).message });
+      }
+    }
+  }
+
+  async function webhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const body = await readBody(req, maxBodyBytes);
+    const answer = await handleWebhook(
+      { headers: req.headers, body },
+      {
+        secret: opts.secret,
+        environments: config.environments,
+        repo: opts.webhookRepo,
+        queue,
+        now: deps.clock.now(),
+        maxBodyBytes,
+      },
+    );
+    const fields = {
+      deliveryId: answer.body.deliveryId,
+      status: answer.status,
+      detail: answer.body.message,
+    };
+    deps.log[answer.status >= 400 ? 'warn' : 'info']('webhook', fields);
+    sendJson(res, answer.status, answer.body);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz' && req.method === 'GET') {
+      sendJson(res, 200, {
+        status: 'ok',
+        environments: config.environments.map((e) => e.name),
+        idle: pool.idle,
+      });
+      return;
+    }
+    if (url.pathname === '/webhook') {
+      if (req.method !== 'POST') throw new HttpError(405, 'send webhooks with POST');
+      await webhook(req, res);
+      return;
+    }
+    if (await handleApi(req, res, url, { deps, config, queue, pool, repo: opts.repo })) return;
+    throw new HttpError(404, `no route ${req.method} ${url.pathname}: try /healthz, /webhook or /api/apps`);
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : err instanceof SyntaxError ? 400 : 500;
+      if (status === 500) deps.log.error('request failed', { path: req.url, error: (err as Error).message });
+      if (!res.headersSent) sendJson(res, status, { message: (err as Error).message });
+      else res.end();
+    });
+  });
+
+  return {
+    server,
+    pool,
+    config,
+    async start({ port, host = '127.0.0.1' }) {
+      await config.refresh();
+      pool.start();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      drift.start();
+      const { port: bound } = server.address() as AddressInfo;
+      return `http://${host}:${bound}`;
+    },
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await drift.stop();
+      await pool.stop();
+    },
+  };
+}

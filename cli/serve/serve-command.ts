@@ -1,0 +1,139 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { openSource } from '../../adapters/git/open-source.ts';
+import { SqliteJobQueue } from '../../adapters/local/sqlite-job-queue.ts';
+import { SqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
+import { CliError } from '../cli-error.ts';
+import { action, parseDurationMs } from '../commands/command-kit.ts';
+import { createEngineDeps, parseContextMap } from '../local/create-engine-deps.ts';
+import { createLog, type LogFormat } from './create-log.ts';
+import { createServeApp } from './serve-app.ts';
+
+interface ServeFlags {
+  repo: string;
+  port: string;
+  host: string;
+  webhookSecretFile?: string;
+  webhookRepo?: string;
+  dataDir: string;
+  kubeconfig?: string;
+  context?: string;
+  contextMap?: string;
+  configRef: string;
+  driftInterval: string;
+  logFormat: LogFormat;
+}
+
+/** How long a stop waits for running job slices before leaving them to the next start. */
+const STOP_GRACE_MS = 30_000;
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'run syncwave locally: webhook endpoint, job queue, workers, drift loop and the API the CLI uses',
+    )
+    .requiredOption('--repo <url|path>', 'the GitOps repository: a smart-HTTP URL or a local path')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '8080')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--webhook-secret-file <file>',
+      'file holding the webhook secret (or env SYNCWAVE_WEBHOOK_SECRET)',
+    )
+    .option('--webhook-repo <owner/name>', 'ignore pushes to other repositories')
+    .option('--data-dir <dir>', 'state, queue and caches', '.syncwave/data')
+    .option('--kubeconfig <file>', 'kubeconfig (default $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context for every environment not in --context-map')
+    .option(
+      '--context-map <env=ctx,...>',
+      'kubeconfig context per environment, e.g. dev=kind-dev,prod=kind-prod',
+    )
+    .option('--config-ref <ref>', 'branch whose syncwave.yaml declares the environments', 'HEAD')
+    .option('--drift-interval <duration>', 'how often to poll branches and check self-heal', '3m')
+    .addOption(
+      new Option('--log-format <format>', 'log lines')
+        .choices(['json', 'pretty'])
+        .default(process.stdout.isTTY ? 'pretty' : 'json'),
+    )
+    .action(action(serve));
+}
+
+async function readSecret(flags: ServeFlags): Promise<() => Promise<string>> {
+  if (flags.webhookSecretFile) {
+    const file = resolve(flags.webhookSecretFile);
+    const read = async (): Promise<string> => (await readFile(file, 'utf8')).trim();
+    try {
+      if (!(await read())) throw new Error('the file is empty');
+    } catch (err) {
+      throw new CliError(
+        `--webhook-secret-file ${file}: ${(err as Error).message}; write the GitHub webhook's secret into it`,
+      );
+    }
+    return read;
+  }
+  const secret = process.env.SYNCWAVE_WEBHOOK_SECRET;
+  if (!secret)
+    throw new CliError('no webhook secret: pass --webhook-secret-file FILE or set SYNCWAVE_WEBHOOK_SECRET');
+  return async () => secret;
+}
+
+async function serve(flags: ServeFlags): Promise<number> {
+  const log = createLog({ format: flags.logFormat, debug: Boolean(process.env.SYNCWAVE_DEBUG) });
+  const secret = await readSecret(flags);
+  const dataDir = resolve(flags.dataDir);
+  const cacheDir = join(dataDir, 'cache');
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(cacheDir, { recursive: true });
+  const dbFile = join(dataDir, 'syncwave.db');
+  const state = await SqliteStateStore.open(dbFile);
+  const queue = await SqliteJobQueue.open(dbFile);
+  const source = await openSource({ repo: flags.repo, cacheDir, env: process.env });
+  const deps = createEngineDeps({
+    source,
+    state,
+    log,
+    cacheDir,
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    contextMap: parseContextMap(flags.contextMap),
+    repo: flags.repo,
+  });
+  const app = createServeApp({
+    deps,
+    queue,
+    secret,
+    repo: flags.repo,
+    webhookRepo: flags.webhookRepo,
+    configRef: flags.configRef,
+    driftIntervalMs: parseDurationMs(flags.driftInterval, '--drift-interval'),
+  });
+  const url = await app.start({ port: Number(flags.port), host: flags.host });
+  log.info('syncwave serve listening', {
+    url,
+    repo: flags.repo,
+    dataDir,
+    environments: app.config.environments.map((e) => `${e.name}<-${e.branch}`).join(','),
+  });
+
+  await new Promise<void>((resolveStop) => {
+    const stop = (signal: string): void => {
+      log.info('stopping', { signal });
+      const hard = setTimeout(() => {
+        log.warn('running jobs did not stop in time; they continue after the next start');
+        resolveStop();
+      }, STOP_GRACE_MS);
+      app.stop().finally(() => {
+        clearTimeout(hard);
+        resolveStop();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  queue.close();
+  state.close();
+  log.info('stopped');
+  // A job slice cut short by the grace period may still hold the event loop: it is requeued on the next start.
+  process.exit(0);
+}
