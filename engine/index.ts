@@ -18,3 +18,9 @@ export type { AppState, EnvironmentState, InventoryEntry, ResourceStatus } from 
 export { type AppDiff, diffApp } from './sync/diff-app.ts';
 export { type SyncAppResult, syncApp } from './sync/sync-app.ts';
 export type { SyncContext, SyncRequest } from './sync/sync-context.ts';
+export { explainUnhealthy } from './health/explain-unhealthy.ts';
+export { assessHealth } from './health/assess-health.ts';
+export { worstHealth } from './health/worst-health.ts';
+export { colorizeDiff } from './diff/colorize-diff.ts';
+export type { ObjectDiff } from './diff/diff-object.ts';
+export { renderApp } from './render/render-app.ts';

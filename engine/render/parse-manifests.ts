@@ -1,0 +1,67 @@
+import { parseAllDocuments } from 'yaml';
+import type { KubeObject } from '../model.ts';
+import type { Rendered } from './errors.ts';
+
+export interface ParseManifestsOptions {
+  /** Repository-relative file the text came from, for errors. */
+  file: string;
+  /**
+   * For tool output: maps helm's `# Source: chart/templates/x.yaml` comment of a document to a
+   * repository path, so errors name the template rather than "helm output".
+   */
+  sourceOf?: (comment: string) => string | undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isManifest(v: unknown): v is KubeObject {
+  return isRecord(v) && typeof v.apiVersion === 'string' && typeof v.kind === 'string';
+}
+
+/**
+ * Multi-document YAML (or JSON) to Kubernetes objects. Empty documents and documents that are
+ * not manifests (no apiVersion/kind, e.g. a values file) are skipped; `*List` kinds are
+ * flattened into their items. A syntax error fails with the file and line.
+ */
+export function parseManifests(text: string, opts: ParseManifestsOptions): Rendered {
+  const docs = parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: true });
+  const objects: KubeObject[] = [];
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    const comment = doc.commentBefore ?? doc.contents?.commentBefore;
+    const file = (opts.sourceOf && comment && opts.sourceOf(comment)) || opts.file;
+    const error = doc.errors[0];
+    if (error) {
+      return {
+        ok: false,
+        failure: {
+          reason: 'yaml-syntax',
+          file,
+          line: error.linePos?.[0]?.line,
+          detail: (error.message.split('\n')[0] ?? error.message).replace(/:$/, ''),
+        },
+      };
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (cause) {
+      return { ok: false, failure: { reason: 'yaml-syntax', file, detail: (cause as Error).message } };
+    }
+    if (!isManifest(value)) continue;
+    const items = value.kind.endsWith('List') && Array.isArray(value.items) ? value.items : [value];
+    for (const item of items) {
+      if (!isManifest(item)) continue;
+      const metadata = isRecord(item.metadata) ? item.metadata : undefined;
+      if (!metadata || (typeof metadata.name !== 'string' && typeof metadata.generateName !== 'string')) {
+        return {
+          ok: false,
+          failure: { reason: 'invalid-manifest', file, detail: `${item.kind} has no metadata.name` },
+        };
+      }
+      objects.push(item);
+    }
+  }
+  return { ok: true, objects };
+}

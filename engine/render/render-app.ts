@@ -1,0 +1,86 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { AppSpec } from '../app-spec.ts';
+import type { KubeObject } from '../model.ts';
+import type { Checkout, ToolRunner } from '../ports.ts';
+import { assignNamespaces, type IsNamespaced } from './assign-namespaces.ts';
+import { detectSourceType } from './detect-source-type.ts';
+import { type Rendered, type RenderFailure, type RenderResult, renderError } from './errors.ts';
+import { mapHelmHooks } from './helm-hooks.ts';
+import { renderDirectory } from './render-directory.ts';
+import { renderHelm } from './render-helm.ts';
+import { renderKustomize } from './render-kustomize.ts';
+import { resolveInside } from './repo-path.ts';
+import { TRACKING_ANNOTATION, withTracking } from './tracking.ts';
+
+export interface RenderDeps {
+  tools: ToolRunner;
+  /** Writable directory for fetched chart dependencies and scratch files; outside the checkout. */
+  cacheDir: string;
+  /** Discovery; without it the built-in table and CRDs in the render set decide scope. */
+  isNamespaced?: IsNamespaced;
+  /** The cluster's version for helm's Capabilities.KubeVersion (`--kube-version`). */
+  kubeVersion?: string;
+}
+
+/**
+ * The desired objects of an app at a checked-out revision: rendered by its source type
+ * (detected from the files unless the app forces one), helm hooks mapped to Argo CD hooks,
+ * namespaces assigned, and every object marked with its tracking id and app/env labels.
+ * Expected failures (bad YAML, a failing chart, a missing value file) are results.
+ */
+export async function renderApp(app: AppSpec, checkout: Checkout, deps: RenderDeps): Promise<RenderResult> {
+  const fail = (failure: RenderFailure, sourceType?: AppSpec['sourceType']): RenderResult => ({
+    ok: false,
+    error: renderError({ env: app.env.name, name: app.name, sourceType }, failure),
+  });
+  const repoDir = resolve(checkout.dir);
+  const appDir = resolveInside(repoDir, repoDir, app.path);
+  if (!appDir) return fail({ reason: 'path-outside-repo', file: app.path, detail: `app path ${app.path}` });
+  const isDir = await stat(appDir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir) {
+    return fail({
+      reason: 'app-path-missing',
+      file: app.path,
+      detail: `no directory ${app.path} at revision ${checkout.revision}`,
+    });
+  }
+
+  const sourceType = app.sourceType ?? (await detectSourceType(appDir));
+  let rendered: Rendered;
+  if (sourceType === 'helm') {
+    rendered = await renderHelm({ app, repoDir, appDir, ...deps });
+  } else if (sourceType === 'kustomize') {
+    rendered = await renderKustomize({ repoDir, appDir, tools: deps.tools });
+  } else {
+    rendered = await renderDirectory({ repoDir, appDir, directory: app.directory });
+  }
+  if (!rendered.ok) return fail(rendered.failure, sourceType);
+
+  const hooked = mapHelmHooks(rendered.objects);
+  const placed = await assignNamespaces(hooked, app.namespace, deps.isNamespaced);
+  const objects = placed.map((o) => withTracking(app.env.name, app.name, o));
+  const duplicate = findDuplicate(objects);
+  if (duplicate) {
+    return fail(
+      { reason: 'duplicate-object', file: app.path, detail: `${duplicate} is rendered twice` },
+      sourceType,
+    );
+  }
+  return { ok: true, objects, sourceType };
+}
+
+/** The tracking id of an object rendered twice (hooks with generateName excepted). */
+function findDuplicate(objects: KubeObject[]): string | undefined {
+  const seen = new Set<string>();
+  for (const o of objects) {
+    if (!o.metadata.name) continue;
+    const id = o.metadata.annotations?.[TRACKING_ANNOTATION] as string;
+    if (seen.has(id)) return id.split(':').slice(2).join(':');
+    seen.add(id);
+  }
+  return undefined;
+}
