@@ -3,7 +3,12 @@
  */
 export type { AppSpec, IgnoreDifference, SyncOptions, SyncPolicy } from './app-spec.ts';
 export { CONFIG_FILE, type LoadResult, loadRepoConfig, type RepoConfig } from './config/load-repo-config.ts';
-export { type DriftReport, checkDrift } from './drift/check-drift.ts';
+export { colorizeDiff } from './diff/colorize-diff.ts';
+export type { ObjectDiff } from './diff/diff-object.ts';
+export { checkDrift, type DriftReport } from './drift/check-drift.ts';
+export { assessHealth } from './health/assess-health.ts';
+export { explainUnhealthy } from './health/explain-unhealthy.ts';
+export { worstHealth } from './health/worst-health.ts';
 export type { HistoryEntry, HistoryResource } from './history.ts';
 export { affectedApps } from './job/affected-apps.ts';
 export type { EngineDeps } from './job/engine-deps.ts';
@@ -14,13 +19,8 @@ export { describeObject, groupOf, objectKey, refOf } from './object-key.ts';
 export type { SyncOperation, SyncPlan, SyncTask, TaskResult } from './operation.ts';
 export { buildPlan, formatPlan } from './plan/build-plan.ts';
 export type * from './ports.ts';
+export { renderApp } from './render/render-app.ts';
 export type { AppState, EnvironmentState, InventoryEntry, ResourceStatus } from './state.ts';
 export { type AppDiff, diffApp } from './sync/diff-app.ts';
 export { type SyncAppResult, syncApp } from './sync/sync-app.ts';
 export type { SyncContext, SyncRequest } from './sync/sync-context.ts';
-export { explainUnhealthy } from './health/explain-unhealthy.ts';
-export { assessHealth } from './health/assess-health.ts';
-export { worstHealth } from './health/worst-health.ts';
-export { colorizeDiff } from './diff/colorize-diff.ts';
-export type { ObjectDiff } from './diff/diff-object.ts';
-export { renderApp } from './render/render-app.ts';

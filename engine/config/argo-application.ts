@@ -32,26 +32,44 @@ interface ArgoApplication {
       automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean; enabled?: boolean } | null;
       syncOptions?: string[];
     };
-    ignoreDifferences?: Array<{ group?: string; kind: string; name?: string; namespace?: string; jsonPointers?: string[] }>;
+    ignoreDifferences?: Array<{
+      group?: string;
+      kind: string;
+      name?: string;
+      namespace?: string;
+      jsonPointers?: string[];
+    }>;
   };
 }
 
 /** True when a document is an Argo CD Application. */
 export function isArgoApplication(doc: unknown): doc is ArgoApplication {
   const d = doc as ArgoApplication | null;
-  return !!d && d.kind === 'Application' && typeof d.apiVersion === 'string' && d.apiVersion.startsWith('argoproj.io/');
+  return (
+    !!d &&
+    d.kind === 'Application' &&
+    typeof d.apiVersion === 'string' &&
+    d.apiVersion.startsWith('argoproj.io/')
+  );
 }
 
 /**
  * Reads an Argo CD Application as a syncwave app. `targetRevision` binds it to the
  * environments whose branch it names (HEAD or empty: every environment).
  */
-export function applicationToRawApp(doc: ArgoApplication, file: string): { app?: RawApp; targetRevision?: string; problems: string[] } {
+export function applicationToRawApp(
+  doc: ArgoApplication,
+  file: string,
+): { app?: RawApp; targetRevision?: string; problems: string[] } {
   const where = `${file}: Application/${doc.metadata?.name ?? '(unnamed)'}`;
   const source = doc.spec?.source ?? doc.spec?.sources?.[0];
   if (!doc.metadata?.name) return { problems: [`${where}: metadata.name is required`] };
   if (!source?.path) {
-    return { problems: [`${where}: spec.source.path is required (charts from a Helm repository are not supported; vendor the chart into the repository)`] };
+    return {
+      problems: [
+        `${where}: spec.source.path is required (charts from a Helm repository are not supported; vendor the chart into the repository)`,
+      ],
+    };
   }
   const annotations = doc.metadata.annotations ?? {};
   const wave = Number.parseInt(annotations['argocd.argoproj.io/sync-wave'] ?? '0', 10);
@@ -77,13 +95,15 @@ export function applicationToRawApp(doc: ArgoApplication, file: string): { app?:
       automated: doc.spec?.syncPolicy?.automated ?? undefined,
       syncOptions: doc.spec?.syncPolicy?.syncOptions,
     },
-    ignoreDifferences: doc.spec?.ignoreDifferences?.filter((d) => d.jsonPointers?.length).map((d) => ({
-      group: d.group,
-      kind: d.kind,
-      name: d.name,
-      namespace: d.namespace,
-      jsonPointers: d.jsonPointers ?? [],
-    })),
+    ignoreDifferences: doc.spec?.ignoreDifferences
+      ?.filter((d) => d.jsonPointers?.length)
+      .map((d) => ({
+        group: d.group,
+        kind: d.kind,
+        name: d.name,
+        namespace: d.namespace,
+        jsonPointers: d.jsonPointers ?? [],
+      })),
     paths: annotations['argocd.argoproj.io/manifest-generate-paths']
       ?.split(';')
       .map((p) => p.trim())

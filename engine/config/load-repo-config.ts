@@ -45,19 +45,27 @@ function checkApps(apps: readonly RawApp[], envNames: ReadonlySet<string>): stri
   const seen = new Map<string, number>();
   apps.forEach((app, i) => {
     const first = seen.get(app.name);
-    if (first !== undefined) problems.push(`apps[${i}].name: "${app.name}" is already used by apps[${first}]; app names must be unique`);
+    if (first !== undefined)
+      problems.push(
+        `apps[${i}].name: "${app.name}" is already used by apps[${first}]; app names must be unique`,
+      );
     else seen.set(app.name, i);
     for (const env of Object.keys(app.environments ?? {})) {
       if (!envNames.has(env)) {
-        problems.push(`apps[${i}].environments.${env}: no environment "${env}"; declared: ${[...envNames].join(', ')}`);
+        problems.push(
+          `apps[${i}].environments.${env}: no environment "${env}"; declared: ${[...envNames].join(', ')}`,
+        );
       }
     }
     const policies = [
       ['syncPolicy', app.syncPolicy],
-      ...Object.entries(app.environments ?? {}).map(([env, o]) => [`environments.${env}.syncPolicy`, o.syncPolicy] as const),
+      ...Object.entries(app.environments ?? {}).map(
+        ([env, o]) => [`environments.${env}.syncPolicy`, o.syncPolicy] as const,
+      ),
     ] as const;
     for (const [where, policy] of policies) {
-      for (const p of parseSyncOptions(policy?.syncOptions ?? []).problems) problems.push(`apps[${i}].${where}.syncOptions${p}`);
+      for (const p of parseSyncOptions(policy?.syncOptions ?? []).problems)
+        problems.push(`apps[${i}].${where}.syncOptions${p}`);
       if (policy?.healthTimeout !== undefined) {
         try {
           parseDurationSeconds(policy.healthTimeout);
@@ -70,7 +78,10 @@ function checkApps(apps: readonly RawApp[], envNames: ReadonlySet<string>): stri
   return problems;
 }
 
-async function readApplications(dir: string, patterns: readonly string[]): Promise<{ apps: DeclaredApp[]; problems: string[] }> {
+async function readApplications(
+  dir: string,
+  patterns: readonly string[],
+): Promise<{ apps: DeclaredApp[]; problems: string[] }> {
   const apps: DeclaredApp[] = [];
   const problems: string[] = [];
   for (const pattern of patterns) {
@@ -86,7 +97,13 @@ async function readApplications(dir: string, patterns: readonly string[]): Promi
         if (!isArgoApplication(value)) continue;
         const read = applicationToRawApp(value, file);
         problems.push(...read.problems);
-        if (read.app) apps.push({ raw: read.app, targetRevision: read.targetRevision, fromApplication: true, declaredIn: file });
+        if (read.app)
+          apps.push({
+            raw: read.app,
+            targetRevision: read.targetRevision,
+            fromApplication: true,
+            declaredIn: file,
+          });
       }
     }
   }
@@ -100,7 +117,12 @@ async function readApplications(dir: string, patterns: readonly string[]): Promi
 export async function loadRepoConfig(dir: string): Promise<LoadResult> {
   const found = await readConfigText(dir);
   if (!found) {
-    return { ok: false, errors: [`${CONFIG_FILE}: not found at the repository root (${dir}); create it with "environments:" and "apps:" (see docs/configuration.md)`] };
+    return {
+      ok: false,
+      errors: [
+        `${CONFIG_FILE}: not found at the repository root (${dir}); create it with "environments:" and "apps:" (see docs/configuration.md)`,
+      ],
+    };
   }
   const doc = parseDocument(found.text, { prettyErrors: true });
   if (doc.errors.length) return { ok: false, errors: doc.errors.map((e) => `${found.file}: ${e.message}`) };
@@ -113,7 +135,9 @@ export async function loadRepoConfig(dir: string): Promise<LoadResult> {
     cluster: e.cluster ?? name,
     namespacePrefix: e.namespacePrefix,
   }));
-  const problems = checkApps(raw.apps ?? [], new Set(environments.map((e) => e.name))).map((p) => `${found.file}: ${p}`);
+  const problems = checkApps(raw.apps ?? [], new Set(environments.map((e) => e.name))).map(
+    (p) => `${found.file}: ${p}`,
+  );
   const fromApps = await readApplications(dir, raw.applications ?? []);
   problems.push(...fromApps.problems);
   const declared: DeclaredApp[] = [
@@ -122,7 +146,8 @@ export async function loadRepoConfig(dir: string): Promise<LoadResult> {
   ];
   const names = new Set<string>();
   for (const d of declared) {
-    if (names.has(d.raw.name) && d.fromApplication) problems.push(`${d.declaredIn}: app "${d.raw.name}" is declared twice`);
+    if (names.has(d.raw.name) && d.fromApplication)
+      problems.push(`${d.declaredIn}: app "${d.raw.name}" is declared twice`);
     names.add(d.raw.name);
   }
   if (problems.length) return { ok: false, errors: problems };

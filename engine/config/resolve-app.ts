@@ -30,7 +30,8 @@ function resolveSyncPolicy(base: RawSyncPolicy | undefined, over: RawSyncPolicy 
   return {
     automated,
     syncOptions: options,
-    healthTimeoutSeconds: timeout === undefined ? DEFAULT_HEALTH_TIMEOUT_SECONDS : parseDurationSeconds(timeout),
+    healthTimeoutSeconds:
+      timeout === undefined ? DEFAULT_HEALTH_TIMEOUT_SECONDS : parseDurationSeconds(timeout),
   };
 }
 
@@ -53,7 +54,10 @@ function resolveHelm(app: RawApp, over: RawAppOverride | undefined, env: Environ
 }
 
 /** Maps merge key by key; anything else is replaced by the override. */
-export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+export function deepMerge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const prev = out[key];

@@ -14,14 +14,21 @@ const syncPolicySchema = z.strictObject({
     .optional(),
   syncOptions: z.array(z.string().regex(/^[A-Za-z]+=[A-Za-z0-9-]+$/, 'expected Name=value')).optional(),
   /** "5m", "90s", or whole seconds. */
-  healthTimeout: z.union([z.string().regex(/^\d+(s|m|h)$/, 'expected a duration like 90s or 5m'), z.number().int().positive()]).optional(),
+  healthTimeout: z
+    .union([
+      z.string().regex(/^\d+(s|m|h)$/, 'expected a duration like 90s or 5m'),
+      z.number().int().positive(),
+    ])
+    .optional(),
 });
 
 const helmSchema = z.strictObject({
   releaseName: z.string().min(1).optional(),
   valueFiles: z.array(z.string().min(1)).optional(),
   values: z.record(z.string(), z.unknown()).optional(),
-  parameters: z.array(z.strictObject({ name: z.string().min(1), value: z.union([z.string(), z.number(), z.boolean()]) })).optional(),
+  parameters: z
+    .array(z.strictObject({ name: z.string().min(1), value: z.union([z.string(), z.number(), z.boolean()]) }))
+    .optional(),
   skipCrds: z.boolean().optional(),
 });
 
@@ -74,11 +81,16 @@ export const appSchema = z.strictObject({
 export const environmentSchema = z.strictObject({
   branch: z.string().min(1),
   cluster: z.string().min(1).optional(),
-  namespacePrefix: z.string().regex(/^[a-z0-9-]*$/, 'expected lowercase letters, digits and -').optional(),
+  namespacePrefix: z
+    .string()
+    .regex(/^[a-z0-9-]*$/, 'expected lowercase letters, digits and -')
+    .optional(),
 });
 
 export const repoConfigSchema = z.strictObject({
-  environments: z.record(dnsLabel, environmentSchema).refine((e) => Object.keys(e).length > 0, 'declare at least one environment'),
+  environments: z
+    .record(dnsLabel, environmentSchema)
+    .refine((e) => Object.keys(e).length > 0, 'declare at least one environment'),
   apps: z.array(appSchema).optional(),
   /** Globs of Argo CD Application manifests to read as apps (e.g. "argocd/*.yaml"). */
   applications: z.array(z.string().min(1)).optional(),

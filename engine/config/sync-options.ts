@@ -58,7 +58,10 @@ export function parseSyncOptions(
         const policy = value.toLowerCase();
         if (policy === 'foreground' || policy === 'background' || policy === 'orphan') {
           options.prunePropagationPolicy = policy;
-        } else problems.push(`[${i}]: PrunePropagationPolicy must be foreground, background or orphan, got "${value}"`);
+        } else
+          problems.push(
+            `[${i}]: PrunePropagationPolicy must be foreground, background or orphan, got "${value}"`,
+          );
         break;
       }
       default:

@@ -18,23 +18,53 @@ export interface DriftReport {
 }
 
 /** One LIST per (apiVersion, kind, namespace), label-selected to the app: few calls, not one GET per object. */
-async function liveByKey(cluster: Cluster, app: string, desired: readonly KubeObject[]): Promise<Map<string, KubeObject>> {
+async function liveByKey(
+  cluster: Cluster,
+  app: string,
+  desired: readonly KubeObject[],
+): Promise<Map<string, KubeObject>> {
   const groups = new Map<string, { apiVersion: string; kind: string; namespace?: string }>();
-  for (const o of desired) groups.set(`${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}`, { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace });
+  for (const o of desired)
+    groups.set(`${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}`, {
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      namespace: o.metadata.namespace,
+    });
   const out = new Map<string, KubeObject>();
   for (const g of groups.values()) {
-    const items = await cluster.list(g.apiVersion, g.kind, { namespace: g.namespace, labelSelector: `syncwave.io/app=${app}` });
-    for (const item of items) out.set(objectKey({ apiVersion: item.apiVersion ?? g.apiVersion, kind: item.kind ?? g.kind, namespace: item.metadata.namespace, name: item.metadata.name }), item);
+    const items = await cluster.list(g.apiVersion, g.kind, {
+      namespace: g.namespace,
+      labelSelector: `syncwave.io/app=${app}`,
+    });
+    for (const item of items)
+      out.set(
+        objectKey({
+          apiVersion: item.apiVersion ?? g.apiVersion,
+          kind: item.kind ?? g.kind,
+          namespace: item.metadata.namespace,
+          name: item.metadata.name,
+        }),
+        item,
+      );
   }
   return out;
 }
 
-async function appDrift(cluster: Cluster, state: AppState, desired: readonly KubeObject[]): Promise<Array<{ key: string; paths: string[] }>> {
+async function appDrift(
+  cluster: Cluster,
+  state: AppState,
+  desired: readonly KubeObject[],
+): Promise<Array<{ key: string; paths: string[] }>> {
   const live = await liveByKey(cluster, state.app, desired);
   const drifted: Array<{ key: string; paths: string[] }> = [];
   for (const d of desired) {
     if (hookPhasesOf(d)) continue;
-    const key = objectKey({ apiVersion: d.apiVersion, kind: d.kind, namespace: d.metadata.namespace, name: d.metadata.name });
+    const key = objectKey({
+      apiVersion: d.apiVersion,
+      kind: d.kind,
+      namespace: d.metadata.namespace,
+      name: d.metadata.name,
+    });
     const l = live.get(key);
     if (!l) drifted.push({ key, paths: ['(missing)'] });
     else {
@@ -50,7 +80,11 @@ async function appDrift(cluster: Cluster, state: AppState, desired: readonly Kub
  * job; an app whose live state drifted becomes a `self-heal` job when its policy says
  * selfHeal, and is marked OutOfSync otherwise.
  */
-export async function checkDrift(env: Environment, deps: EngineDeps, opts: { repo: string }): Promise<DriftReport> {
+export async function checkDrift(
+  env: Environment,
+  deps: EngineDeps,
+  opts: { repo: string },
+): Promise<DriftReport> {
   const report: DriftReport = { env: env.name, jobs: [], outOfSync: [], drifted: [] };
   const now = deps.clock.now();
   const head = await deps.source.resolve(env.branch);
@@ -59,7 +93,15 @@ export async function checkDrift(env: Environment, deps: EngineDeps, opts: { rep
   const last = envState?.lastRevision;
   if (head !== last && !(last && (await deps.source.isAncestor(head, last)))) {
     const changed = last ? await deps.source.changedPaths?.(last, head) : undefined;
-    report.jobs.push({ id: `poll:${env.name}:${head}`, repo: opts.repo, env: env.name, revision: head, changedPaths: changed ?? 'all', reason: 'poll', enqueuedAt: now.toISOString() });
+    report.jobs.push({
+      id: `poll:${env.name}:${head}`,
+      repo: opts.repo,
+      env: env.name,
+      revision: head,
+      changedPaths: changed ?? 'all',
+      reason: 'poll',
+      enqueuedAt: now.toISOString(),
+    });
   }
   const checkout = await deps.source.checkout(last ?? head);
   const loaded = await loadRepoConfig(checkout.dir);
@@ -80,9 +122,22 @@ export async function checkDrift(env: Environment, deps: EngineDeps, opts: { rep
     report.outOfSync.push(state.app);
     report.drifted.push({ app: state.app, objects: drifted });
     const spec = specs.get(state.app);
-    deps.log.info('drift found', { env: env.name, app: state.app, objects: drifted.map((d) => `${d.key} ${d.paths.join(',')}`) });
+    deps.log.info('drift found', {
+      env: env.name,
+      app: state.app,
+      objects: drifted.map((d) => `${d.key} ${d.paths.join(',')}`),
+    });
     if (spec?.syncPolicy.automated?.selfHeal && !state.automationPaused) {
-      report.jobs.push({ id: `self-heal:${env.name}:${state.app}:${now.getTime()}`, repo: opts.repo, env: env.name, revision: state.syncedRevision, changedPaths: [], reason: 'self-heal', apps: [state.app], enqueuedAt: now.toISOString() });
+      report.jobs.push({
+        id: `self-heal:${env.name}:${state.app}:${now.getTime()}`,
+        repo: opts.repo,
+        env: env.name,
+        revision: state.syncedRevision,
+        changedPaths: [],
+        reason: 'self-heal',
+        apps: [state.app],
+        enqueuedAt: now.toISOString(),
+      });
     } else if (state.syncStatus !== 'OutOfSync') {
       await deps.state.putApp({ ...state, syncStatus: 'OutOfSync', updatedAt: now.toISOString() });
     }

@@ -1,12 +1,20 @@
 import type { KubeObject } from '../model.ts';
 
 const IGNORED_TOP = new Set(['status']);
-const IGNORED_META = new Set(['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink']);
+const IGNORED_META = new Set([
+  'managedFields',
+  'resourceVersion',
+  'uid',
+  'generation',
+  'creationTimestamp',
+  'selfLink',
+]);
 
 function secretData(obj: KubeObject): KubeObject {
   if (obj.kind !== 'Secret' || !obj.stringData) return obj;
   const data = { ...(obj.data as Record<string, string> | undefined) };
-  for (const [k, v] of Object.entries(obj.stringData as Record<string, string>)) data[k] = Buffer.from(v).toString('base64');
+  for (const [k, v] of Object.entries(obj.stringData as Record<string, string>))
+    data[k] = Buffer.from(v).toString('base64');
   const { stringData: _, ...rest } = obj;
   return { ...rest, data } as KubeObject;
 }
@@ -17,7 +25,9 @@ function walk(desired: unknown, live: unknown, path: string, out: string[]): voi
       out.push(path);
       return;
     }
-    desired.forEach((d, i) => walk(d, live[i], `${path}[${i}]`, out));
+    desired.forEach((d, i) => {
+      walk(d, live[i], `${path}[${i}]`, out);
+    });
     return;
   }
   if (desired !== null && typeof desired === 'object') {
@@ -25,7 +35,8 @@ function walk(desired: unknown, live: unknown, path: string, out: string[]): voi
       out.push(path);
       return;
     }
-    for (const [k, v] of Object.entries(desired)) walk(v, (live as Record<string, unknown>)[k], path ? `${path}.${k}` : k, out);
+    for (const [k, v] of Object.entries(desired))
+      walk(v, (live as Record<string, unknown>)[k], path ? `${path}.${k}` : k, out);
     return;
   }
   if (desired === null || desired === undefined) return;
@@ -46,7 +57,8 @@ export function liveDiffers(desired: KubeObject, live: KubeObject): string[] {
     if (k === 'metadata') {
       const meta = v as Record<string, unknown>;
       for (const [mk, mv] of Object.entries(meta)) {
-        if (!IGNORED_META.has(mk)) walk(mv, (live.metadata as Record<string, unknown>)[mk], `metadata.${mk}`, out);
+        if (!IGNORED_META.has(mk))
+          walk(mv, (live.metadata as Record<string, unknown>)[mk], `metadata.${mk}`, out);
       }
       continue;
     }

@@ -17,7 +17,11 @@ export function affectedApps(apps: readonly AppSpec[], changed: readonly string[
   return apps.filter((app) => {
     const valueFiles = app.helm.valueFiles.map((f) => posix.normalize(posix.join(app.path, f)));
     return changed.some(
-      (p) => under(p, app.path) || app.extraPaths.some((extra) => under(p, extra)) || valueFiles.includes(p) || app.declaredIn === p,
+      (p) =>
+        under(p, app.path) ||
+        app.extraPaths.some((extra) => under(p, extra)) ||
+        valueFiles.includes(p) ||
+        app.declaredIn === p,
     );
   });
 }

@@ -6,7 +6,15 @@ import type { StateStore } from '../ports.ts';
 /** Records a sync that failed before touching the cluster (render error): history entry and app state. */
 export async function recordFailureBeforeApply(
   state: StateStore,
-  input: { app: AppSpec; revision: string; initiator: Initiator; deliveryId?: string; message: string; now: string; historyLimit: number },
+  input: {
+    app: AppSpec;
+    revision: string;
+    initiator: Initiator;
+    deliveryId?: string;
+    message: string;
+    now: string;
+    historyLimit: number;
+  },
 ): Promise<HistoryEntry> {
   const { app } = input;
   const entry = await state.appendHistory(

@@ -4,8 +4,8 @@ import { errorMessage } from '../errors.ts';
 import type { KubeObject } from '../model.ts';
 import type { Cluster, Job } from '../ports.ts';
 import type { EnvironmentState } from '../state.ts';
-import { DEFAULT_CONCURRENCY, DEFAULT_POLL_INTERVAL_MS } from '../sync/sync-context.ts';
 import { type SyncAppResult, syncApp } from '../sync/sync-app.ts';
+import { DEFAULT_CONCURRENCY, DEFAULT_POLL_INTERVAL_MS } from '../sync/sync-context.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import type { AppSyncSummary, JobResult } from './job-result.ts';
 import { recordFailureBeforeApply } from './record-failure.ts';
@@ -31,15 +31,31 @@ interface JobRun {
  */
 export async function runJob(job: Job, deps: EngineDeps, opts: { deadline?: Date } = {}): Promise<JobResult> {
   const revision = SHA.test(job.revision) ? job.revision : await deps.source.resolve(job.revision);
-  const result: JobResult = { jobId: job.id, env: job.env, revision, outcome: 'succeeded', message: '', apps: [] };
+  const result: JobResult = {
+    jobId: job.id,
+    env: job.env,
+    revision,
+    outcome: 'succeeded',
+    message: '',
+    apps: [],
+  };
   const nowMs = deps.clock.now().getTime();
   if (!(await deps.state.acquireLease(job.env, deps.owner, LEASE_TTL_MS, nowMs))) {
-    return { ...result, outcome: 'continue', message: `environment ${job.env} is busy with another job; try again` };
+    return {
+      ...result,
+      outcome: 'continue',
+      message: `environment ${job.env} is busy with another job; try again`,
+    };
   }
   try {
     return await runLeased({ job, revision, deps, deadline: opts.deadline, result });
   } catch (error) {
-    deps.log.error('job failed unexpectedly', { env: job.env, deliveryId: job.id, revision, error: errorMessage(error) });
+    deps.log.error('job failed unexpectedly', {
+      env: job.env,
+      deliveryId: job.id,
+      revision,
+      error: errorMessage(error),
+    });
     return { ...result, outcome: 'failed', message: `unexpected error: ${errorMessage(error)}` };
   } finally {
     await deps.state.releaseLease(job.env, deps.owner);
@@ -64,51 +80,122 @@ async function runLeased(run: JobRun): Promise<JobResult> {
   const envState = await deps.state.getEnvironment(job.env);
   const skip = await skipReason(run, envState);
   if (skip) {
-    deps.log.info('job skipped', { env: job.env, deliveryId: job.id, revision, outcome: 'skipped', message: skip });
+    deps.log.info('job skipped', {
+      env: job.env,
+      deliveryId: job.id,
+      revision,
+      outcome: 'skipped',
+      message: skip,
+    });
     return { ...result, outcome: 'skipped', message: skip };
   }
   const checkout = await deps.source.checkout(revision);
   const loaded = await loadRepoConfig(checkout.dir);
-  if (!loaded.ok) return finishJob(run, envState, 'failed', `syncwave.yaml at ${revision.slice(0, 7)} is invalid: ${loaded.errors.join('; ')}`);
+  if (!loaded.ok)
+    return finishJob(
+      run,
+      envState,
+      'failed',
+      `syncwave.yaml at ${revision.slice(0, 7)} is invalid: ${loaded.errors.join('; ')}`,
+    );
   const env = loaded.config.environment(job.env);
-  if (!env) return finishJob(run, envState, 'failed', `environment ${job.env} is not declared in syncwave.yaml at ${revision.slice(0, 7)}`);
+  if (!env)
+    return finishJob(
+      run,
+      envState,
+      'failed',
+      `environment ${job.env} is not declared in syncwave.yaml at ${revision.slice(0, 7)}`,
+    );
   const states = new Map((await deps.state.listApps(job.env)).map((s) => [s.app, s]));
   const { selected, notes } = selectApps(loaded.config.apps(job.env), job, states);
   const done = new Set(envState?.inProgress?.jobId === job.id ? envState.inProgress.appsDone : []);
   const todo = selected.filter((a) => !done.has(a.name));
-  if (!todo.length) return finishJob(run, envState, 'succeeded', notes.join('; ') || 'no app affected by this change');
+  if (!todo.length)
+    return finishJob(run, envState, 'succeeded', notes.join('; ') || 'no app affected by this change');
   await notify(run, 'pending', `syncing ${todo.map((a) => a.name).join(', ')}`);
   const rendered = await renderApps(todo, checkout, { tools: deps.tools, cacheDir: deps.cacheDir });
   if (!rendered.ok) {
     for (const f of rendered.failures) {
-      await recordFailureBeforeApply(deps.state, { app: f.app, revision, initiator: job.reason, deliveryId: job.id, message: f.message, now: deps.clock.now().toISOString(), historyLimit: loaded.config.historyLimit });
-      result.apps.push({ app: f.app.name, wave: f.app.wave, phase: 'Failed', message: f.message, health: { status: 'Unknown' }, resources: [] });
+      await recordFailureBeforeApply(deps.state, {
+        app: f.app,
+        revision,
+        initiator: job.reason,
+        deliveryId: job.id,
+        message: f.message,
+        now: deps.clock.now().toISOString(),
+        historyLimit: loaded.config.historyLimit,
+      });
+      result.apps.push({
+        app: f.app.name,
+        wave: f.app.wave,
+        phase: 'Failed',
+        message: f.message,
+        health: { status: 'Unknown' },
+        resources: [],
+      });
     }
-    return finishJob(run, envState, 'failed', `nothing applied: ${rendered.failures.map((f) => f.message).join('; ')}`);
+    return finishJob(
+      run,
+      envState,
+      'failed',
+      `nothing applied: ${rendered.failures.map((f) => f.message).join('; ')}`,
+    );
   }
   const cluster = await deps.clusterFor(env);
-  return syncWaves(run, { config: loaded.config, apps: todo, done, objects: rendered.objects, cluster, envState });
+  return syncWaves(run, {
+    config: loaded.config,
+    apps: todo,
+    done,
+    objects: rendered.objects,
+    cluster,
+    envState,
+  });
 }
 
 async function syncWaves(
   run: JobRun,
-  s: { config: RepoConfig; apps: AppSpec[]; done: Set<string>; objects: Map<string, KubeObject[]>; cluster: Cluster; envState?: EnvironmentState },
+  s: {
+    config: RepoConfig;
+    apps: AppSpec[];
+    done: Set<string>;
+    objects: Map<string, KubeObject[]>;
+    cluster: Cluster;
+    envState?: EnvironmentState;
+  },
 ): Promise<JobResult> {
   const { deps, job } = run;
   const waves = [...new Set(s.apps.map((a) => a.wave))].sort((a, b) => a - b);
   for (const [i, wave] of waves.entries()) {
     const apps = s.apps.filter((a) => a.wave === wave);
-    const outcomes = await Promise.all(apps.map((app) => syncOne(run, app, s.objects.get(app.name) ?? [], s.cluster, s.config.historyLimit)));
-    if (outcomes.some((o) => o.status === 'continue')) return saveProgress(run, s, 'an app is still waiting for health');
+    const outcomes = await Promise.all(
+      apps.map((app) => syncOne(run, app, s.objects.get(app.name) ?? [], s.cluster, s.config.historyLimit)),
+    );
+    if (outcomes.some((o) => o.status === 'continue'))
+      return saveProgress(run, s, 'an app is still waiting for health');
     const failed = run.result.apps.filter((a) => a.phase === 'Failed' || a.phase === 'Error');
-    if (failed.length) return finishJob(run, s.envState, 'failed', `${failed.map((f) => `${f.app}: ${f.message}`).join('; ')}${laterWaves(waves, i)}`);
+    if (failed.length)
+      return finishJob(
+        run,
+        s.envState,
+        'failed',
+        `${failed.map((f) => `${f.app}: ${f.message}`).join('; ')}${laterWaves(waves, i)}`,
+      );
     for (const a of apps) s.done.add(a.name);
     if (i === waves.length - 1) break;
-    const gate = await waitForApps(apps.map((a) => ({ name: a.name, healthTimeoutSeconds: a.syncPolicy.healthTimeoutSeconds })), {
-      env: job.env, state: deps.state, cluster: s.cluster, clock: deps.clock, deadline: run.deadline, pollIntervalMs: deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
-    });
+    const gate = await waitForApps(
+      apps.map((a) => ({ name: a.name, healthTimeoutSeconds: a.syncPolicy.healthTimeoutSeconds })),
+      {
+        env: job.env,
+        state: deps.state,
+        cluster: s.cluster,
+        clock: deps.clock,
+        deadline: run.deadline,
+        pollIntervalMs: deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      },
+    );
     if (gate.status === 'deadline') return saveProgress(run, s, gate.message);
-    if (gate.status !== 'healthy') return finishJob(run, s.envState, 'failed', `app wave ${wave}: ${gate.message}${laterWaves(waves, i)}`);
+    if (gate.status !== 'healthy')
+      return finishJob(run, s.envState, 'failed', `app wave ${wave}: ${gate.message}${laterWaves(waves, i)}`);
   }
   return finishJob(run, s.envState, 'succeeded', summarize(run.result.apps));
 }
@@ -119,16 +206,40 @@ function laterWaves(waves: number[], i: number): string {
 }
 
 function summarize(apps: AppSyncSummary[]): string {
-  return apps.map((a) => `${a.app}: ${a.phase === 'Succeeded' ? a.message.replace(/^successfully synced /, '') : a.message}`).join('; ');
+  return apps
+    .map(
+      (a) =>
+        `${a.app}: ${a.phase === 'Succeeded' ? a.message.replace(/^successfully synced /, '') : a.message}`,
+    )
+    .join('; ');
 }
 
-async function syncOne(run: JobRun, app: AppSpec, objects: KubeObject[], cluster: Cluster, historyLimit: number): Promise<SyncAppResult> {
+async function syncOne(
+  run: JobRun,
+  app: AppSpec,
+  objects: KubeObject[],
+  cluster: Cluster,
+  historyLimit: number,
+): Promise<SyncAppResult> {
   const { deps, job } = run;
   const automated = job.reason === 'push' || job.reason === 'poll' || job.reason === 'self-heal';
   const out = await syncApp(
     {
-      app, revision: run.revision, initiator: job.reason, deliveryId: job.id, cluster, state: deps.state, clock: deps.clock, log: deps.log, historyLimit, deadline: run.deadline,
-      request: { prune: job.prune ?? (automated ? (app.syncPolicy.automated?.prune ?? false) : false), dryRun: job.dryRun ?? false, force: false },
+      app,
+      revision: run.revision,
+      initiator: job.reason,
+      deliveryId: job.id,
+      cluster,
+      state: deps.state,
+      clock: deps.clock,
+      log: deps.log,
+      historyLimit,
+      deadline: run.deadline,
+      request: {
+        prune: job.prune ?? (automated ? (app.syncPolicy.automated?.prune ?? false) : false),
+        dryRun: job.dryRun ?? false,
+        force: false,
+      },
       pollIntervalMs: deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
       concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY,
     },
@@ -136,20 +247,53 @@ async function syncOne(run: JobRun, app: AppSpec, objects: KubeObject[], cluster
   );
   if (out.status === 'dry-run') {
     run.result.apps.push({
-      app: app.name, wave: app.wave, phase: 'Skipped', message: 'dry run: nothing applied', health: { status: 'Unknown' },
-      resources: out.plan.tasks.map((t) => ({ apiVersion: t.apiVersion, kind: t.kind, namespace: t.namespace, name: t.name, wave: t.wave, phase: t.phase, action: t.action, outcome: 'skipped', message: t.reason })),
+      app: app.name,
+      wave: app.wave,
+      phase: 'Skipped',
+      message: 'dry run: nothing applied',
+      health: { status: 'Unknown' },
+      resources: out.plan.tasks.map((t) => ({
+        apiVersion: t.apiVersion,
+        kind: t.kind,
+        namespace: t.namespace,
+        name: t.name,
+        wave: t.wave,
+        phase: t.phase,
+        action: t.action,
+        outcome: 'skipped',
+        message: t.reason,
+      })),
     });
   }
   if (out.status === 'done') {
     run.result.apps.push({
-      app: app.name, wave: app.wave, phase: out.phase, message: out.message, health: out.health, historyId: out.historyId,
-      resources: out.plan.tasks.map((t) => ({ apiVersion: t.apiVersion, kind: t.kind, namespace: t.namespace, name: t.name, wave: t.wave, phase: t.phase, action: t.action, outcome: out.results.find((r) => r.key === t.key)?.outcome ?? 'skipped', message: out.results.find((r) => r.key === t.key)?.message })),
+      app: app.name,
+      wave: app.wave,
+      phase: out.phase,
+      message: out.message,
+      health: out.health,
+      historyId: out.historyId,
+      resources: out.plan.tasks.map((t) => ({
+        apiVersion: t.apiVersion,
+        kind: t.kind,
+        namespace: t.namespace,
+        name: t.name,
+        wave: t.wave,
+        phase: t.phase,
+        action: t.action,
+        outcome: out.results.find((r) => r.key === t.key)?.outcome ?? 'skipped',
+        message: out.results.find((r) => r.key === t.key)?.message,
+      })),
     });
   }
   return out;
 }
 
-async function saveProgress(run: JobRun, s: { done: Set<string>; envState?: EnvironmentState }, message: string): Promise<JobResult> {
+async function saveProgress(
+  run: JobRun,
+  s: { done: Set<string>; envState?: EnvironmentState },
+  message: string,
+): Promise<JobResult> {
   await run.deps.state.putEnvironment({
     ...(s.envState ?? { env: run.job.env }),
     env: run.job.env,
@@ -159,27 +303,47 @@ async function saveProgress(run: JobRun, s: { done: Set<string>; envState?: Envi
   return { ...run.result, outcome: 'continue', message };
 }
 
-async function finishJob(run: JobRun, envState: EnvironmentState | undefined, outcome: 'succeeded' | 'failed', message: string): Promise<JobResult> {
+async function finishJob(
+  run: JobRun,
+  envState: EnvironmentState | undefined,
+  outcome: 'succeeded' | 'failed',
+  message: string,
+): Promise<JobResult> {
   const { deps, job, revision } = run;
   const forward = job.reason === 'push' || job.reason === 'poll' || !envState?.lastRevision;
-  if (!job.dryRun) await deps.state.putEnvironment({
-    env: job.env,
-    lastRevision: forward ? revision : envState?.lastRevision,
-    lastJobId: job.id,
-    inProgress: undefined,
-    updatedAt: deps.clock.now().toISOString(),
-  });
+  if (!job.dryRun)
+    await deps.state.putEnvironment({
+      env: job.env,
+      lastRevision: forward ? revision : envState?.lastRevision,
+      lastJobId: job.id,
+      inProgress: undefined,
+      updatedAt: deps.clock.now().toISOString(),
+    });
   if (!job.dryRun) await deps.state.markJobDone?.(job.id, deps.clock.now().getTime());
   await notify(run, outcome === 'succeeded' ? 'success' : 'failure', message);
   deps.log.info('job finished', { env: job.env, deliveryId: job.id, revision, outcome, message });
   return { ...run.result, outcome, message };
 }
 
-async function notify(run: JobRun, state: 'pending' | 'success' | 'failure', description: string): Promise<void> {
+async function notify(
+  run: JobRun,
+  state: 'pending' | 'success' | 'failure',
+  description: string,
+): Promise<void> {
   if (!run.deps.notifier || run.job.dryRun) return;
   try {
-    await run.deps.notifier.commitStatus({ repo: run.deps.repo ?? run.job.repo, revision: run.revision, context: `syncwave/${run.job.env}`, state, description: description.slice(0, 140) });
+    await run.deps.notifier.commitStatus({
+      repo: run.deps.repo ?? run.job.repo,
+      revision: run.revision,
+      context: `syncwave/${run.job.env}`,
+      state,
+      description: description.slice(0, 140),
+    });
   } catch (error) {
-    run.deps.log.warn('commit status not sent', { env: run.job.env, revision: run.revision, error: errorMessage(error) });
+    run.deps.log.warn('commit status not sent', {
+      env: run.job.env,
+      revision: run.revision,
+      error: errorMessage(error),
+    });
   }
 }

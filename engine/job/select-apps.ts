@@ -8,11 +8,17 @@ import { affectedApps } from './affected-apps.ts';
  * Push and poll sync the automated apps the change touches, plus automated apps never
  * synced yet; an app paused by a rollback is left alone until `app resume`.
  */
-export function selectApps(apps: readonly AppSpec[], job: Job, states: ReadonlyMap<string, AppState>): { selected: AppSpec[]; notes: string[] } {
+export function selectApps(
+  apps: readonly AppSpec[],
+  job: Job,
+  states: ReadonlyMap<string, AppState>,
+): { selected: AppSpec[]; notes: string[] } {
   const notes: string[] = [];
   if (job.apps?.length) {
     const selected = apps.filter((a) => job.apps?.includes(a.name));
-    for (const name of job.apps) if (!apps.some((a) => a.name === name)) notes.push(`app ${name} is not declared for environment ${job.env}`);
+    for (const name of job.apps)
+      if (!apps.some((a) => a.name === name))
+        notes.push(`app ${name} is not declared for environment ${job.env}`);
     return { selected, notes };
   }
   const touched = new Set(affectedApps(apps, job.changedPaths).map((a) => a.name));
@@ -24,7 +30,9 @@ export function selectApps(apps: readonly AppSpec[], job: Job, states: ReadonlyM
       return false;
     }
     if (state?.automationPaused) {
-      notes.push(`${app.name}: not synced (automation paused by a rollback; run "syncwave app resume ${app.name}")`);
+      notes.push(
+        `${app.name}: not synced (automation paused by a rollback; run "syncwave app resume ${app.name}")`,
+      );
       return false;
     }
     return true;

@@ -8,7 +8,14 @@ import { type WaitOutcome, waitHealthy } from '../sync/wait-healthy.ts';
  */
 export async function waitForApps(
   apps: ReadonlyArray<{ name: string; healthTimeoutSeconds: number }>,
-  opts: { env: string; state: StateStore; cluster: Cluster; clock: Clock; deadline?: Date; pollIntervalMs: number },
+  opts: {
+    env: string;
+    state: StateStore;
+    cluster: Cluster;
+    clock: Clock;
+    deadline?: Date;
+    pollIntervalMs: number;
+  },
 ): Promise<WaitOutcome> {
   const objects = [];
   for (const app of apps) {

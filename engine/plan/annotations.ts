@@ -53,7 +53,9 @@ export function hookDeletePoliciesOf(obj: KubeObject): HookDeletePolicy[] {
 
 /** Per-object sync options (`Prune=false`, `Delete=false`, `Force=true`, ...). */
 export function objectSyncOptions(obj: KubeObject): Map<string, string> {
-  const raw = [annotation(obj, ANNOTATION.syncOptions), annotation(obj, ANNOTATION.argoSyncOptions)].filter(Boolean).join(',');
+  const raw = [annotation(obj, ANNOTATION.syncOptions), annotation(obj, ANNOTATION.argoSyncOptions)]
+    .filter(Boolean)
+    .join(',');
   const out = new Map<string, string>();
   for (const part of raw.split(',')) {
     const [k, v] = part.split('=', 2);

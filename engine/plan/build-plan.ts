@@ -1,5 +1,5 @@
-import { describeObject, objectKey } from '../object-key.ts';
 import type { KubeObject, PlanAction, SyncPhase } from '../model.ts';
+import { describeObject, objectKey } from '../object-key.ts';
 import type { SyncPlan, SyncTask } from '../operation.ts';
 import type { InventoryEntry } from '../state.ts';
 import { hookDeletePoliciesOf, hookPhasesOf, prunable, waveOf } from './annotations.ts';
@@ -25,13 +25,20 @@ export interface PlanInput {
 
 function describePaths(paths: readonly string[]): string {
   const shown = paths.slice(0, 3).join(', ');
-  return paths.length > 3 ? `${shown} and ${paths.length - 3} more differ` : `${shown} differ${paths.length === 1 ? 's' : ''}`;
+  return paths.length > 3
+    ? `${shown} and ${paths.length - 3} more differ`
+    : `${shown} differ${paths.length === 1 ? 's' : ''}`;
 }
 
 function desiredTasks(input: PlanInput): SyncTask[] {
   const tasks: SyncTask[] = [];
   for (const obj of input.desired) {
-    const key = objectKey({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
+    const key = objectKey({
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+    });
     const base = {
       key,
       apiVersion: obj.apiVersion,
@@ -46,7 +53,13 @@ function desiredTasks(input: PlanInput): SyncTask[] {
     if (hooks) {
       for (const phase of hooks) {
         if (phase === 'Skip') continue;
-        tasks.push({ ...base, phase, action: 'create', reason: `${phase} hook`, hook: { deletePolicies: hookDeletePoliciesOf(obj) } });
+        tasks.push({
+          ...base,
+          phase,
+          action: 'create',
+          reason: `${phase} hook`,
+          hook: { deletePolicies: hookDeletePoliciesOf(obj) },
+        });
       }
       continue;
     }
@@ -93,7 +106,18 @@ function pruneTasks(input: PlanInput, desiredKeys: ReadonlySet<string>): SyncTas
       action = 'keep';
       reason = `no longer in Git; ${input.prune.reason ?? 'prune is disabled'}`;
     }
-    tasks.push({ key, apiVersion: entry.apiVersion, kind: entry.kind, namespace: entry.namespace, name: entry.name, wave: waveOf(live), phase: 'Sync', action, reason, live });
+    tasks.push({
+      key,
+      apiVersion: entry.apiVersion,
+      kind: entry.kind,
+      namespace: entry.namespace,
+      name: entry.name,
+      wave: waveOf(live),
+      phase: 'Sync',
+      action,
+      reason,
+      live,
+    });
   }
   return tasks;
 }
@@ -122,6 +146,7 @@ export function applyGroups(plan: SyncPlan): Array<{ phase: SyncPhase; wave: num
 /** One line per task, for `--dry-run` and logs. */
 export function formatPlan(plan: SyncPlan): string[] {
   return plan.tasks.map(
-    (t) => `${t.phase.padEnd(8)} wave ${String(t.wave).padStart(3)}  ${t.action.padEnd(9)} ${describeObject(t)}  (${t.reason})`,
+    (t) =>
+      `${t.phase.padEnd(8)} wave ${String(t.wave).padStart(3)}  ${t.action.padEnd(9)} ${describeObject(t)}  (${t.reason})`,
   );
 }

@@ -18,7 +18,8 @@ export interface ApplyGroupOptions {
 const CRD_ESTABLISH_TIMEOUT_MS = 60_000;
 
 function established(crd: KubeObject | undefined): boolean {
-  const conditions = ((crd?.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions) ?? [];
+  const conditions =
+    (crd?.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [];
   return conditions.some((c) => c.type === 'Established' && c.status === 'True');
 }
 
@@ -36,8 +37,14 @@ async function recreateHook(task: SyncTask, opts: ApplyGroupOptions): Promise<vo
   if (!task.hook?.deletePolicies.includes('BeforeHookCreation')) return;
   const existing = await cluster.get(task.apiVersion, task.kind, task.name, task.namespace);
   if (!existing) return;
-  await cluster.delete(task.apiVersion, task.kind, task.name, task.namespace, { propagationPolicy: 'Background' });
-  await waitUntil(opts.clock, 30_000, async () => !(await cluster.get(task.apiVersion, task.kind, task.name, task.namespace)));
+  await cluster.delete(task.apiVersion, task.kind, task.name, task.namespace, {
+    propagationPolicy: 'Background',
+  });
+  await waitUntil(
+    opts.clock,
+    30_000,
+    async () => !(await cluster.get(task.apiVersion, task.kind, task.name, task.namespace)),
+  );
 }
 
 async function applyTask(task: SyncTask, opts: ApplyGroupOptions): Promise<TaskResult> {
@@ -51,14 +58,28 @@ async function applyTask(task: SyncTask, opts: ApplyGroupOptions): Promise<TaskR
       const ok = await waitUntil(opts.clock, CRD_ESTABLISH_TIMEOUT_MS, async () =>
         established(await opts.cluster.get(task.apiVersion, task.kind, task.name)),
       );
-      if (!ok) return { key: task.key, outcome: 'failed', message: `${describeObject(task)}: not Established after 60s` };
-      const spec = task.desired.spec as { group?: string; versions?: Array<{ name: string }>; names?: { kind?: string } };
-      for (const v of spec.versions ?? []) await opts.cluster.kindInfo(`${spec.group}/${v.name}`, spec.names?.kind ?? '', { refresh: true });
+      if (!ok)
+        return {
+          key: task.key,
+          outcome: 'failed',
+          message: `${describeObject(task)}: not Established after 60s`,
+        };
+      const spec = task.desired.spec as {
+        group?: string;
+        versions?: Array<{ name: string }>;
+        names?: { kind?: string };
+      };
+      for (const v of spec.versions ?? [])
+        await opts.cluster.kindInfo(`${spec.group}/${v.name}`, spec.names?.kind ?? '', { refresh: true });
     }
     return { key: task.key, outcome: task.action === 'create' && !task.live ? 'created' : 'configured' };
   } catch (error) {
     const message = errorMessage(error);
-    return { key: task.key, outcome: 'failed', message: message.startsWith(task.kind) ? message : `${describeObject(task)}: ${message}` };
+    return {
+      key: task.key,
+      outcome: 'failed',
+      message: message.startsWith(task.kind) ? message : `${describeObject(task)}: ${message}`,
+    };
   }
 }
 

@@ -34,7 +34,12 @@ async function readLive(cluster: Cluster, ref: InventoryEntry): Promise<KubeObje
 }
 
 function entryOf(obj: KubeObject): InventoryEntry {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name };
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name,
+  };
 }
 
 /**
@@ -71,7 +76,11 @@ export async function compareLive(
           const otherOwner = live?.metadata.annotations?.[TRACKING_ANNOTATION];
           if (live && otherOwner && !opts.ownedByApp(live)) {
             const id = parseTrackingId(otherOwner);
-            result.rejected.push({ key, code: 'SharedResource', message: `${describeObject(entryOf(obj))}: already managed by app ${id?.app ?? '?'} in environment ${id?.env ?? '?'}; an object belongs to one app only: remove it from one of them` });
+            result.rejected.push({
+              key,
+              code: 'SharedResource',
+              message: `${describeObject(entryOf(obj))}: already managed by app ${id?.app ?? '?'} in environment ${id?.env ?? '?'}; an object belongs to one app only: remove it from one of them`,
+            });
             return;
           }
           try {
@@ -85,7 +94,11 @@ export async function compareLive(
             const code = clusterErrorCode(error);
             if (!live && (code === 'NotFound' || code === 'UnknownKind')) return;
             const message = errorMessage(error);
-            result.rejected.push({ key, code, message: message.startsWith(obj.kind) ? message : `${describeObject(entryOf(obj))}: ${message}` });
+            result.rejected.push({
+              key,
+              code,
+              message: message.startsWith(obj.kind) ? message : `${describeObject(entryOf(obj))}: ${message}`,
+            });
           }
         }),
       ),

@@ -5,8 +5,8 @@ import { objectKey } from '../object-key.ts';
 import { hookPhasesOf } from '../plan/annotations.ts';
 import type { Cluster, StateStore } from '../ports.ts';
 import { compareLive } from './compare-live.ts';
-import { prepareDesired } from './prepare-desired.ts';
 import { ownedByApp } from './owned-by-app.ts';
+import { prepareDesired } from './prepare-desired.ts';
 
 export interface AppDiff {
   app: string;
@@ -23,15 +23,29 @@ export interface AppDiff {
  * predicted by a server-side dry-run apply, so defaults, managedFields and status never
  * show; objects the app owns that Git no longer renders show as removed.
  */
-export async function diffApp(app: AppSpec, rendered: readonly KubeObject[], deps: { cluster: Cluster; state: StateStore }): Promise<AppDiff> {
+export async function diffApp(
+  app: AppSpec,
+  rendered: readonly KubeObject[],
+  deps: { cluster: Cluster; state: StateStore },
+): Promise<AppDiff> {
   const { objects } = await prepareDesired(app, rendered, deps.cluster);
   const inventory = (await deps.state.getApp(app.env.name, app.name))?.inventory ?? [];
-  const cmp = await compareLive(deps.cluster, objects, inventory, { force: false, concurrency: 8, ignoreDifferences: app.ignoreDifferences, ownedByApp: ownedByApp(app) });
+  const cmp = await compareLive(deps.cluster, objects, inventory, {
+    force: false,
+    concurrency: 8,
+    ignoreDifferences: app.ignoreDifferences,
+    ownedByApp: ownedByApp(app),
+  });
   const out: ObjectDiff[] = [];
   const desiredKeys = new Set<string>();
   for (const obj of objects) {
     if (hookPhasesOf(obj)) continue;
-    const key = objectKey({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
+    const key = objectKey({
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+    });
     desiredKeys.add(key);
     const known = cmp.diffs.get(key);
     out.push(known ?? diffObject(cmp.live.get(key), obj, { ignore: app.ignoreDifferences }));

@@ -14,9 +14,13 @@ export interface ObservedObject {
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
 
 /** A pod stuck this way will not get better by waiting: fail the wave now with its reason. */
-const HOPELESS = /ImagePullBackOff|ErrImagePull|CrashLoopBackOff|InvalidImageName|CreateContainerConfigError|CreateContainerError|RunContainerError/;
+const HOPELESS =
+  /ImagePullBackOff|ErrImagePull|CrashLoopBackOff|InvalidImageName|CreateContainerConfigError|CreateContainerError|RunContainerError/;
 
-function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+function selects(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   if (!selector || Object.keys(selector).length === 0) return false;
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
@@ -34,7 +38,12 @@ function podSelector(obj: KubeObject): Record<string, string> | undefined {
  * Health of a workload, looking one step further than Argo CD: a Progressing workload
  * whose pods are stuck (image pull, crash loop) is Degraded with the pod's reason.
  */
-async function workloadHealth(obj: KubeObject, base: Health, cluster: Cluster, podCache: Map<string, KubeObject[]>): Promise<Health> {
+async function workloadHealth(
+  obj: KubeObject,
+  base: Health,
+  cluster: Cluster,
+  podCache: Map<string, KubeObject[]>,
+): Promise<Health> {
   if (base.status !== 'Progressing' || !WORKLOADS.has(obj.kind)) return base;
   const ns = obj.metadata.namespace ?? '';
   let pods = podCache.get(ns);
@@ -53,7 +62,10 @@ async function workloadHealth(obj: KubeObject, base: Health, cluster: Cluster, p
 }
 
 /** Reads each object and assesses its health; a missing object is Missing. */
-export async function observeHealth(cluster: Cluster, objects: readonly ObservedObject[]): Promise<Map<string, Health & { live?: KubeObject }>> {
+export async function observeHealth(
+  cluster: Cluster,
+  objects: readonly ObservedObject[],
+): Promise<Map<string, Health & { live?: KubeObject }>> {
   const out = new Map<string, Health & { live?: KubeObject }>();
   const podCache = new Map<string, KubeObject[]>();
   for (const o of objects) {

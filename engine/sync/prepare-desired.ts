@@ -20,7 +20,10 @@ export async function prepareDesired(
   });
   const objects = placed.map((obj) => {
     const copy = structuredClone(obj);
-    copy.metadata.annotations = { ...copy.metadata.annotations, [TRACKING_ANNOTATION]: trackingId(app.env.name, app.name, copy) };
+    copy.metadata.annotations = {
+      ...copy.metadata.annotations,
+      [TRACKING_ANNOTATION]: trackingId(app.env.name, app.name, copy),
+    };
     return copy;
   });
   const declaresNamespace = objects.some((o) => o.kind === 'Namespace' && o.metadata.name === app.namespace);

@@ -21,10 +21,16 @@ export async function pruneObjects(
     }
     if (task.action !== 'prune') continue;
     try {
-      await opts.cluster.delete(task.apiVersion, task.kind, task.name, task.namespace, { propagationPolicy: POLICY[opts.propagation] });
+      await opts.cluster.delete(task.apiVersion, task.kind, task.name, task.namespace, {
+        propagationPolicy: POLICY[opts.propagation],
+      });
       results.push({ key: task.key, outcome: 'pruned' });
     } catch (error) {
-      results.push({ key: task.key, outcome: 'failed', message: `${describeObject(task)}: prune failed: ${errorMessage(error)}` });
+      results.push({
+        key: task.key,
+        outcome: 'failed',
+        message: `${describeObject(task)}: prune failed: ${errorMessage(error)}`,
+      });
     }
   }
   return results;

@@ -1,5 +1,5 @@
-import type { HistoryEntry, HistoryResource } from '../history.ts';
 import { worstHealth } from '../health/worst-health.ts';
+import type { HistoryEntry, HistoryResource } from '../history.ts';
 import type { Health, OperationPhase, Outcome } from '../model.ts';
 import { objectKey } from '../object-key.ts';
 import type { SyncOperation, SyncPlan, TaskResult } from '../operation.ts';
@@ -62,7 +62,11 @@ function resourceStatuses(finish: SyncFinish): ResourceStatus[] {
 }
 
 /** The history entry and the app state a finished sync leaves behind. */
-export function recordSync(ctx: SyncContext, op: SyncOperation, finish: SyncFinish): { history: Omit<HistoryEntry, 'id'>; state: AppState } {
+export function recordSync(
+  ctx: SyncContext,
+  op: SyncOperation,
+  finish: SyncFinish,
+): { history: Omit<HistoryEntry, 'id'>; state: AppState } {
   const now = ctx.clock.now().toISOString();
   const resources = resourceStatuses(finish);
   const health = worstHealth(resources.filter((r) => r.health).map((r) => r.health as Health));

@@ -1,8 +1,8 @@
 import { errorMessage } from '../errors.ts';
 import type { Health, KubeObject, OperationPhase } from '../model.ts';
 import type { SyncOperation, SyncPlan, SyncTask, TaskResult } from '../operation.ts';
-import type { InventoryEntry } from '../state.ts';
 import { applyGroups, buildPlan } from '../plan/build-plan.ts';
+import type { InventoryEntry } from '../state.ts';
 import { applyGroup } from './apply-group.ts';
 import { type Comparison, compareLive } from './compare-live.ts';
 import { observeHealth } from './observe-health.ts';
@@ -49,12 +49,22 @@ async function loadOperation(ctx: SyncContext): Promise<SyncOperation> {
   return newOperation(ctx);
 }
 
-
-function pruneAllowed(ctx: SyncContext, desiredCount: number, inventoryCount: number): { allowed: boolean; reason?: string } {
+function pruneAllowed(
+  ctx: SyncContext,
+  desiredCount: number,
+  inventoryCount: number,
+): { allowed: boolean; reason?: string } {
   if (!ctx.app.syncPolicy.syncOptions.prune) return { allowed: false, reason: 'the app sets Prune=false' };
-  if (!ctx.request.prune) return { allowed: false, reason: 'prune is off (enable syncPolicy.automated.prune or sync with --prune)' };
+  if (!ctx.request.prune)
+    return {
+      allowed: false,
+      reason: 'prune is off (enable syncPolicy.automated.prune or sync with --prune)',
+    };
   if (desiredCount === 0 && inventoryCount > 0 && !ctx.app.syncPolicy.automated?.allowEmpty) {
-    return { allowed: false, reason: 'the render is empty; set syncPolicy.automated.allowEmpty to prune everything' };
+    return {
+      allowed: false,
+      reason: 'the render is empty; set syncPolicy.automated.allowEmpty to prune everything',
+    };
   }
   return { allowed: true };
 }
@@ -89,22 +99,40 @@ export async function syncApp(ctx: SyncContext, rendered: readonly KubeObject[])
   if (ctx.request.dryRun) return { status: 'dry-run', plan, comparison };
   const results = new Map(op.results.map((r) => [r.key, r]));
   const finish = (phase: OperationPhase, message: string, health: Map<string, Health> = new Map()) =>
-    finishSync(ctx, op, { phase, message, plan, results, health, previousInventory: inventory, desired: objects });
+    finishSync(ctx, op, {
+      phase,
+      message,
+      plan,
+      results,
+      health,
+      previousInventory: inventory,
+      desired: objects,
+    });
 
   try {
     if (objects.length === 0 && inventory.length > 0 && !ctx.app.syncPolicy.automated?.allowEmpty) {
-      return await finish('Failed', `render of ${ctx.app.path} produced no objects; refusing to prune all ${inventory.length} objects of the app (set syncPolicy.automated.allowEmpty: true if this is intended)`);
+      return await finish(
+        'Failed',
+        `render of ${ctx.app.path} produced no objects; refusing to prune all ${inventory.length} objects of the app (set syncPolicy.automated.allowEmpty: true if this is intended)`,
+      );
     }
     if (op.groupIndex === 0 && op.stage === 'apply' && comparison.rejected.length) {
-      for (const r of comparison.rejected) results.set(r.key, { key: r.key, outcome: 'failed', message: r.message });
-      return await finish('Failed', `nothing applied: the API server rejects ${comparison.rejected.length} object(s): ${comparison.rejected.map((r) => r.message).join('; ')}`);
+      for (const r of comparison.rejected)
+        results.set(r.key, { key: r.key, outcome: 'failed', message: r.message });
+      return await finish(
+        'Failed',
+        `nothing applied: the API server rejects ${comparison.rejected.length} object(s): ${comparison.rejected.map((r) => r.message).join('; ')}`,
+      );
     }
     if (createNamespace) await ctx.cluster.apply(createNamespace, { dryRun: false, force: false });
     const stepped = await runGroups(ctx, op, plan, results);
     if (stepped.status === 'continue') return stepped;
     if (stepped.status === 'failed') return await finish('Failed', stepped.message, stepped.health);
     const pruneTasks = plan.tasks.filter((t) => t.action === 'prune' || t.action === 'keep');
-    for (const r of await pruneObjects(pruneTasks, { cluster: ctx.cluster, propagation: ctx.app.syncPolicy.syncOptions.prunePropagationPolicy })) {
+    for (const r of await pruneObjects(pruneTasks, {
+      cluster: ctx.cluster,
+      propagation: ctx.app.syncPolicy.syncOptions.prunePropagationPolicy,
+    })) {
       results.set(r.key, r);
     }
     const failed = [...results.values()].filter((r) => r.outcome === 'failed');
@@ -130,7 +158,12 @@ type GroupsOutcome =
   | { status: 'failed'; message: string; health: Map<string, Health> }
   | { status: 'continue'; operation: SyncOperation; message: string };
 
-async function runGroups(ctx: SyncContext, op: SyncOperation, plan: SyncPlan, results: Map<string, TaskResult>): Promise<GroupsOutcome> {
+async function runGroups(
+  ctx: SyncContext,
+  op: SyncOperation,
+  plan: SyncPlan,
+  results: Map<string, TaskResult>,
+): Promise<GroupsOutcome> {
   const groups = applyGroups(plan);
   let health = new Map<string, Health>();
   const save = async () => {
@@ -141,8 +174,21 @@ async function runGroups(ctx: SyncContext, op: SyncOperation, plan: SyncPlan, re
     const group = groups[op.groupIndex] as (typeof groups)[number];
     const label = `${group.phase} wave ${group.wave}`;
     if (op.stage === 'apply') {
-      ctx.log.info('applying wave', { env: ctx.app.env.name, app: ctx.app.name, revision: ctx.revision, wave: group.wave, phase: group.phase, objects: group.tasks.length });
-      const applied = await applyGroup(group.tasks, { cluster: ctx.cluster, clock: ctx.clock, force: ctx.request.force || ctx.app.syncPolicy.syncOptions.force, ownedByApp: ownedByApp(ctx.app), concurrency: ctx.concurrency });
+      ctx.log.info('applying wave', {
+        env: ctx.app.env.name,
+        app: ctx.app.name,
+        revision: ctx.revision,
+        wave: group.wave,
+        phase: group.phase,
+        objects: group.tasks.length,
+      });
+      const applied = await applyGroup(group.tasks, {
+        cluster: ctx.cluster,
+        clock: ctx.clock,
+        force: ctx.request.force || ctx.app.syncPolicy.syncOptions.force,
+        ownedByApp: ownedByApp(ctx.app),
+        concurrency: ctx.concurrency,
+      });
       for (const r of applied) results.set(r.key, r);
       const failed = applied.filter((r) => r.outcome === 'failed');
       if (failed.length) {
@@ -183,14 +229,26 @@ async function runGroups(ctx: SyncContext, op: SyncOperation, plan: SyncPlan, re
 async function deleteSucceededHooks(ctx: SyncContext, tasks: readonly SyncTask[]): Promise<void> {
   for (const t of tasks) {
     if (!t.hook?.deletePolicies.includes('HookSucceeded')) continue;
-    await ctx.cluster.delete(t.apiVersion, t.kind, t.name, t.namespace, { propagationPolicy: 'Background' }).catch(() => undefined);
+    await ctx.cluster
+      .delete(t.apiVersion, t.kind, t.name, t.namespace, { propagationPolicy: 'Background' })
+      .catch(() => undefined);
   }
 }
 
-async function runSyncFailHooks(ctx: SyncContext, plan: SyncPlan, results: Map<string, TaskResult>): Promise<void> {
+async function runSyncFailHooks(
+  ctx: SyncContext,
+  plan: SyncPlan,
+  results: Map<string, TaskResult>,
+): Promise<void> {
   const hooks = plan.tasks.filter((t) => t.phase === 'SyncFail');
   if (!hooks.length) return;
-  const applied = await applyGroup(hooks, { cluster: ctx.cluster, clock: ctx.clock, force: false, ownedByApp: ownedByApp(ctx.app), concurrency: ctx.concurrency });
+  const applied = await applyGroup(hooks, {
+    cluster: ctx.cluster,
+    clock: ctx.clock,
+    force: false,
+    ownedByApp: ownedByApp(ctx.app),
+    concurrency: ctx.concurrency,
+  });
   for (const r of applied) results.set(r.key, r);
 }
 
@@ -211,22 +269,48 @@ async function finishSync(
   const { history, state } = recordSync(ctx, op, { ...f, health });
   const entry = await ctx.state.appendHistory(history, ctx.historyLimit);
   const prior = await ctx.state.getApp(ctx.app.env.name, ctx.app.name);
-  state.lastOperation = { ...(state.lastOperation as NonNullable<typeof state.lastOperation>), historyId: entry.id };
+  state.lastOperation = {
+    ...(state.lastOperation as NonNullable<typeof state.lastOperation>),
+    historyId: entry.id,
+  };
   state.automationPaused = prior?.automationPaused;
   state.syncedRevision = f.phase === 'Succeeded' ? ctx.revision : prior?.syncedRevision;
   await ctx.state.putApp(state);
-  if (f.phase === 'Succeeded') await ctx.state.putDesired(ctx.app.env.name, ctx.app.name, ctx.revision, [...f.desired]);
+  if (f.phase === 'Succeeded')
+    await ctx.state.putDesired(ctx.app.env.name, ctx.app.name, ctx.revision, [...f.desired]);
   await ctx.state.deleteOperation(ctx.app.env.name, ctx.app.name);
-  ctx.log.info('sync finished', { env: ctx.app.env.name, app: ctx.app.name, revision: ctx.revision, outcome: f.phase, message: f.message, historyId: entry.id });
-  return { status: 'done', phase: f.phase, message: f.message, plan: f.plan, health: state.health, historyId: entry.id, results: [...f.results.values()] };
+  ctx.log.info('sync finished', {
+    env: ctx.app.env.name,
+    app: ctx.app.name,
+    revision: ctx.revision,
+    outcome: f.phase,
+    message: f.message,
+    historyId: entry.id,
+  });
+  return {
+    status: 'done',
+    phase: f.phase,
+    message: f.message,
+    plan: f.plan,
+    health: state.health,
+    historyId: entry.id,
+    results: [...f.results.values()],
+  };
 }
 
 /** One last look at every applied object so the recorded health is current. */
-async function finalHealth(ctx: SyncContext, plan: SyncPlan, known: Map<string, Health>): Promise<Map<string, Health>> {
+async function finalHealth(
+  ctx: SyncContext,
+  plan: SyncPlan,
+  known: Map<string, Health>,
+): Promise<Map<string, Health>> {
   const objects = plan.tasks.filter((t) => t.desired && !t.hook);
   try {
     const seen = await observeHealth(ctx.cluster, objects);
-    return new Map([...known, ...[...seen].map(([k, h]) => [k, { status: h.status, message: h.message }] as const)]);
+    return new Map([
+      ...known,
+      ...[...seen].map(([k, h]) => [k, { status: h.status, message: h.message }] as const),
+    ]);
   } catch {
     return known;
   }

@@ -25,20 +25,30 @@ function pending(objects: readonly ObservedObject[], health: Map<string, Health>
 }
 
 /** Polls until every object is Healthy, one is Degraded, or time runs out. */
-export async function waitHealthy(objects: readonly ObservedObject[], opts: WaitOptions): Promise<WaitOutcome> {
+export async function waitHealthy(
+  objects: readonly ObservedObject[],
+  opts: WaitOptions,
+): Promise<WaitOutcome> {
   for (;;) {
     const health = await observeHealth(opts.cluster, objects);
     const degraded = objects.find((o) => health.get(o.key)?.status === 'Degraded');
     if (degraded) {
       const h = health.get(degraded.key);
-      return { status: 'degraded', health, message: `${describeObject(degraded)} is Degraded: ${h?.message ?? 'no reason given'}` };
+      return {
+        status: 'degraded',
+        health,
+        message: `${describeObject(degraded)} is Degraded: ${h?.message ?? 'no reason given'}`,
+      };
     }
     const waiting = pending(objects, health);
     if (waiting.length === 0) return { status: 'healthy', health };
     const now = opts.clock.now().getTime();
     const list = waiting
       .slice(0, 5)
-      .map((o) => `${describeObject(o)} (${health.get(o.key)?.status}${health.get(o.key)?.message ? `: ${health.get(o.key)?.message}` : ''})`)
+      .map(
+        (o) =>
+          `${describeObject(o)} (${health.get(o.key)?.status}${health.get(o.key)?.message ? `: ${health.get(o.key)?.message}` : ''})`,
+      )
       .join('; ');
     if (now >= opts.timeoutAt.getTime()) {
       return { status: 'timeout', health, message: `timed out waiting for health: ${list}` };

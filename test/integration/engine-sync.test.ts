@@ -20,17 +20,29 @@ async function watchEnv(env: string, paths: string[]): Promise<{ events: Seen[];
   const events: Seen[] = [];
   const controllers = await Promise.all(
     paths.map((p) =>
-      watch.watch(p, { labelSelector: `syncwave.io/env=${env}` }, (type, obj) => events.push({ type, obj: obj as KubeObject }), () => undefined),
+      watch.watch(
+        p,
+        { labelSelector: `syncwave.io/env=${env}` },
+        (type, obj) => events.push({ type, obj: obj as KubeObject }),
+        () => undefined,
+      ),
     ),
   );
-  return { events, stop: () => controllers.forEach((c) => c.abort()) };
+  return {
+    events,
+    stop: () => {
+      for (const c of controllers) c.abort();
+    },
+  };
 }
 
 const rv = (o: KubeObject) => BigInt(o.metadata.resourceVersion ?? '0');
 
 function firstReady(events: Seen[], kind: string, ns: string): bigint {
   const ready = events.find((e) => {
-    const s = e.obj.status as { readyReplicas?: number; availableReplicas?: number; replicas?: number } | undefined;
+    const s = e.obj.status as
+      | { readyReplicas?: number; availableReplicas?: number; replicas?: number }
+      | undefined;
     const want = (e.obj.spec as { replicas?: number }).replicas ?? 1;
     return e.obj.kind === kind && e.obj.metadata.namespace === ns && (s?.readyReplicas ?? 0) >= want;
   });
@@ -39,7 +51,9 @@ function firstReady(events: Seen[], kind: string, ns: string): bigint {
 }
 
 function firstCreated(events: Seen[], ns: string): bigint {
-  const created = events.filter((e) => e.type === 'ADDED' && e.obj.metadata.namespace === ns).map((e) => rv(e.obj));
+  const created = events
+    .filter((e) => e.type === 'ADDED' && e.obj.metadata.namespace === ns)
+    .map((e) => rv(e.obj));
   if (!created.length) throw new Error(`nothing created in ${ns}`);
   return created.reduce((a, b) => (a < b ? a : b));
 }
@@ -63,7 +77,12 @@ describe('engine against the real control plane', () => {
   });
 
   it('first sync creates everything in app-wave order, each wave healthy before the next', async () => {
-    const w = await watchEnv(t.env, ['/apis/apps/v1/statefulsets', '/apis/apps/v1/deployments', '/api/v1/configmaps', '/api/v1/services']);
+    const w = await watchEnv(t.env, [
+      '/apis/apps/v1/statefulsets',
+      '/apis/apps/v1/deployments',
+      '/api/v1/configmaps',
+      '/api/v1/services',
+    ]);
     try {
       const result = await t.push('first deploy');
       expect(result.outcome, result.message).toBe('succeeded');
@@ -73,8 +92,12 @@ describe('engine against the real control plane', () => {
         ['frontend', 'Succeeded'],
       ]);
       await new Promise((r) => setTimeout(r, 500));
-      expect(firstCreated(w.events, t.ns('backend'))).toBeGreaterThan(firstReady(w.events, 'StatefulSet', t.ns('database')));
-      expect(firstCreated(w.events, t.ns('frontend'))).toBeGreaterThan(firstReady(w.events, 'Deployment', t.ns('backend')));
+      expect(firstCreated(w.events, t.ns('backend'))).toBeGreaterThan(
+        firstReady(w.events, 'StatefulSet', t.ns('database')),
+      );
+      expect(firstCreated(w.events, t.ns('frontend'))).toBeGreaterThan(
+        firstReady(w.events, 'Deployment', t.ns('backend')),
+      );
     } finally {
       w.stop();
     }
@@ -95,10 +118,13 @@ describe('engine against the real control plane', () => {
     expect(byApp.get('backend')?.resources.every((r) => r.outcome === 'unchanged')).toBe(true);
     expect(byApp.get('frontend')?.resources.find((r) => r.kind === 'Deployment')?.outcome).toBe('configured');
     expect((await deployment(t, 'backend')).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
-    expect((await t.cluster.get('apps/v1', 'StatefulSet', 'database', t.ns('database')))?.metadata.resourceVersion).toBe(beforeDb?.metadata.resourceVersion);
+    expect(
+      (await t.cluster.get('apps/v1', 'StatefulSet', 'database', t.ns('database')))?.metadata.resourceVersion,
+    ).toBe(beforeDb?.metadata.resourceVersion);
     const replicaSets = await t.cluster.list('apps/v1', 'ReplicaSet', { namespace: t.ns('frontend') });
     const images = replicaSets.map((rs) => [
-      (rs.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]?.image,
+      (rs.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec
+        .containers[0]?.image,
       (rs.spec as { replicas: number }).replicas,
     ]);
     expect(images).toContainEqual(['ghcr.io/example/frontend:2.0.1', expect.any(Number)]);
@@ -114,17 +140,29 @@ describe('engine against the real control plane', () => {
   });
 
   it('adds an env var; prunes a manifest removed from Git', async () => {
-    await setFile(t, 'apps/frontend/values.yaml', (s) => s.replace('env: []', 'env:\n  - { name: FEATURE_X, value: "on" }'));
+    await setFile(t, 'apps/frontend/values.yaml', (s) =>
+      s.replace('env: []', 'env:\n  - { name: FEATURE_X, value: "on" }'),
+    );
     await rm(join(t.repo.dir, 'apps/database/configmap.yaml'));
-    const cms = await t.cluster.list('v1', 'ConfigMap', { namespace: t.ns('database'), labelSelector: 'syncwave.io/app=database' });
+    const cms = await t.cluster.list('v1', 'ConfigMap', {
+      namespace: t.ns('database'),
+      labelSelector: 'syncwave.io/app=database',
+    });
     expect(cms.length).toBeGreaterThan(0);
     const result = await t.push('env var and prune');
     expect(result.outcome, result.message).toBe('succeeded');
-    const env = ((await deployment(t, 'frontend')).spec as { template: { spec: { containers: Array<{ env?: Array<{ name: string }> }> } } }).template.spec.containers[0]?.env;
+    const env = (
+      (await deployment(t, 'frontend')).spec as {
+        template: { spec: { containers: Array<{ env?: Array<{ name: string }> }> } };
+      }
+    ).template.spec.containers[0]?.env;
     expect(env?.map((e) => e.name)).toContain('FEATURE_X');
-    const pruned = result.apps.find((a) => a.app === 'database')?.resources.filter((r) => r.outcome === 'pruned');
+    const pruned = result.apps
+      .find((a) => a.app === 'database')
+      ?.resources.filter((r) => r.outcome === 'pruned');
     expect(pruned?.map((r) => r.kind)).toEqual(cms.map(() => 'ConfigMap'));
-    for (const cm of cms) expect(await t.cluster.get('v1', 'ConfigMap', cm.metadata.name, t.ns('database'))).toBeUndefined();
+    for (const cm of cms)
+      expect(await t.cluster.get('v1', 'ConfigMap', cm.metadata.name, t.ns('database'))).toBeUndefined();
   });
 
   it('a render error leaves the cluster untouched and names the file', async () => {
@@ -143,13 +181,19 @@ describe('engine against the real control plane', () => {
   });
 
   it('a Degraded wave stops the sync with the pod reason; later waves are not applied', async () => {
-    await setFile(t, 'apps/backend/base/deployment.yaml', (s) => s.replace(/image: .*/, 'image: ghcr.io/example/doesnotexist:1.0.0'));
+    await setFile(t, 'apps/backend/base/deployment.yaml', (s) =>
+      s.replace(/image: .*/, 'image: ghcr.io/example/doesnotexist:1.0.0'),
+    );
     await setFile(t, 'apps/frontend/values.yaml', (s) => s.replace('tag: "2.0.1"', 'tag: "2.0.3"'));
     const result = await t.push('bad backend image');
     expect(result.outcome).toBe('failed');
     expect(result.message).toMatch(/ImagePullBackOff|ErrImagePull/);
     expect(result.message).toMatch(/frontend|wave/);
-    const image = ((await deployment(t, 'frontend')).spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]?.image;
+    const image = (
+      (await deployment(t, 'frontend')).spec as {
+        template: { spec: { containers: Array<{ image: string }> } };
+      }
+    ).template.spec.containers[0]?.image;
     expect(image).toBe('ghcr.io/example/frontend:2.0.1');
     expect(result.apps.find((a) => a.app === 'frontend')).toBeUndefined();
     await t.repo.git('checkout', 'HEAD~1', '--', 'apps/backend/base/deployment.yaml');
@@ -161,10 +205,18 @@ describe('engine against the real control plane', () => {
   it('reports a conflict with another field manager and overwrites nothing', async () => {
     const ns = t.ns('database');
     await t.cluster.apply(
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared-settings', namespace: ns }, data: { mode: 'theirs' } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'shared-settings', namespace: ns },
+        data: { mode: 'theirs' },
+      },
       { dryRun: false, force: false, fieldManager: 'someone-else' },
     );
-    await t.repo.write('apps/database/shared.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared-settings\ndata:\n  mode: ours\n`);
+    await t.repo.write(
+      'apps/database/shared.yaml',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared-settings\ndata:\n  mode: ours\n`,
+    );
     const result = await t.push('claim a configmap owned by someone else');
     expect(result.outcome).toBe('failed');
     expect(result.message).toMatch(/ConfigMap\/.*shared-settings/);
@@ -178,7 +230,12 @@ describe('engine against the real control plane', () => {
   it('a manual kubectl scale is drift on spec.replicas only, and a sync heals it', async () => {
     const ns = t.ns('frontend');
     await t.cluster.apply(
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'frontend', namespace: ns }, spec: { replicas: 5 } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'frontend', namespace: ns },
+        spec: { replicas: 5 },
+      },
       { dryRun: false, force: true, fieldManager: 'kubectl-scale' },
     );
     const checkout = await t.deps.source.checkout(await t.repo.head());

@@ -40,13 +40,17 @@ export async function engineEnv(name: string): Promise<EngineEnv> {
   const config = (await readFile(join(repo.dir, 'syncwave.yaml'), 'utf8'))
     .replace(/^ {2}dev: .*$/m, `  ${env}: { branch: develop, cluster: test, namespacePrefix: ${id}- }`)
     .replace(/^ {2}prod: .*$/m, '');
-  await writeFile(join(repo.dir, 'syncwave.yaml'), config.replaceAll('values-${env}.yaml', 'values-dev.yaml'));
+  await writeFile(
+    join(repo.dir, 'syncwave.yaml'),
+    config.replaceAll('values-${env}.yaml', 'values-dev.yaml'),
+  );
   await repo.commitAll('test environment');
   const tools = await ensureTools();
   const cluster = await KubeCluster.fromKubeconfig({ kubeconfigPath: process.env.KUBECONFIG });
   const state = new MemoryStateStore();
   const logs: EngineEnv['logs'] = [];
-  const log = (level: string) => (message: string, fields?: Record<string, unknown>) => logs.push({ level, message, fields });
+  const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    logs.push({ level, message, fields });
   const deps: EngineDeps = {
     source: await LocalGitSource.open({ path: repo.dir, cacheDir: join(dir, 'cache') }),
     clusterFor: async () => cluster,
@@ -59,7 +63,19 @@ export async function engineEnv(name: string): Promise<EngineEnv> {
     pollIntervalMs: 300,
   };
   const run = async (job: Partial<Job>): Promise<JobResult> =>
-    runJob({ id: `job-${Date.now()}-${Math.random()}`, repo: 'example/gitops', env, revision: await repo.head(), changedPaths: 'all', reason: 'push', enqueuedAt: new Date().toISOString(), ...job }, deps);
+    runJob(
+      {
+        id: `job-${Date.now()}-${Math.random()}`,
+        repo: 'example/gitops',
+        env,
+        revision: await repo.head(),
+        changedPaths: 'all',
+        reason: 'push',
+        enqueuedAt: new Date().toISOString(),
+        ...job,
+      },
+      deps,
+    );
   return {
     repo,
     deps,
