@@ -14,20 +14,50 @@ function step(name: string, cmd: string, args: string[]): number {
   return run.status ?? 1;
 }
 
+/** The AWS emulator (moto) and cfn-lint come from PyPI; install them once if missing. */
+function ensurePythonTools(): void {
+  const have = (cmd: string) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
+  if (have('moto_server') && have('cfn-lint')) return;
+  step('python tools', 'python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'moto[server]', 'cfn-lint']);
+}
+
+ensurePythonTools();
 const checks = [
   step('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']),
   step('lint', 'npx', ['biome', 'check', '.']),
-  step('layers', 'npx', ['depcruise', '--config', '.dependency-cruiser.cjs', 'engine', 'adapters', 'ingest', 'cli', 'lambdas', 'infra']),
+  step('layers', 'npx', [
+    'depcruise',
+    '--config',
+    '.dependency-cruiser.cjs',
+    'engine',
+    'adapters',
+    'ingest',
+    'cli',
+    'lambdas',
+    'infra',
+  ]),
 ];
 mkdirSync('.syncwave', { recursive: true });
 const results = '.syncwave/test-results.json';
-const vitest = step('tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...extra]);
+const vitest = step('tests', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${results}`,
+  ...extra,
+]);
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 try {
-  const json = JSON.parse(readFileSync(results, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  const json = JSON.parse(readFileSync(results, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
   passed = json.numPassedTests;
   failed = json.numFailedTests;
   skipped = json.numPendingTests + json.numTodoTests;

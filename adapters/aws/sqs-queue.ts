@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { Job, Queue } from '../../engine/ports.ts';
+import type { AwsJsonClient } from './aws-json-client.ts';
+
+export interface SqsQueueOptions {
+  /** An AwsJsonClient for service 'sqs' (no SDK: the webhook bundle stays small). */
+  client: AwsJsonClient;
+  /** URL of a FIFO queue (name ends in `.fifo`). */
+  queueUrl: string;
+}
+
+/** SQS allows 128 characters of alphanumerics and punctuation in a deduplication id. */
+const DEDUP_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** The job id when SQS accepts it as a deduplication id, else its SHA-256 (64 hex characters). */
+export function deduplicationId(jobId: string): string {
+  return DEDUP_ID.test(jobId) ? jobId : createHash('sha256').update(jobId).digest('hex');
+}
+
+/**
+ * Jobs on an SQS FIFO queue: one message group per environment (jobs of an environment run one at a
+ * time, in order), deduplicated by job id for SQS's five-minute window. A follow-up message for the
+ * same job needs a new id (e.g. `<id>#2`), or SQS drops it as a duplicate.
+ */
+export class SqsQueue implements Queue {
+  readonly #client: AwsJsonClient;
+  readonly #queueUrl: string;
+
+  constructor(options: SqsQueueOptions) {
+    if (!options.queueUrl.endsWith('.fifo')) {
+      throw new Error(
+        `SqsQueue: ${options.queueUrl} is not a FIFO queue: jobs of an environment must stay in order.`,
+      );
+    }
+    this.#client = options.client;
+    this.#queueUrl = options.queueUrl;
+  }
+
+  async send(job: Job): Promise<void> {
+    await this.#client.call('SendMessage', {
+      QueueUrl: this.#queueUrl,
+      MessageBody: JSON.stringify(job),
+      MessageGroupId: job.env,
+      MessageDeduplicationId: deduplicationId(job.id),
+      MessageAttributes: {
+        env: { DataType: 'String', StringValue: job.env },
+        reason: { DataType: 'String', StringValue: job.reason },
+      },
+    });
+  }
+}

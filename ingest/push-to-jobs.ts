@@ -1,0 +1,58 @@
+import type { Environment } from '../engine/model.ts';
+import type { Job } from '../engine/ports.ts';
+import type { PushEvent } from './push-event.ts';
+
+export interface PushToJobsInput {
+  push: PushEvent;
+  deliveryId: string;
+  environments: ReadonlyArray<Pick<Environment, 'name' | 'branch'>>;
+  /** The repository jobs name; the push's own `owner/name` when absent. */
+  repo?: string;
+  now: Date;
+}
+
+export type PushToJobsResult = { jobs: Job[] } | { ignored: string };
+
+const BRANCH_PREFIX = 'refs/heads/';
+
+/** `owner/name`, a clone URL or a web URL, reduced for comparison. */
+function normalizeRepo(repo: string): string {
+  return repo
+    .trim()
+    .toLowerCase()
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
+}
+
+/** True when the configured repository names the pushed one (by `owner/name` or any of its URLs). */
+export function repoMatches(configured: string, push: Pick<PushEvent, 'repo' | 'repoAliases'>): boolean {
+  const want = normalizeRepo(configured);
+  const fullName = normalizeRepo(push.repo);
+  if (want === fullName || want.endsWith(`/${fullName}`) || want.endsWith(`:${fullName}`)) return true;
+  return push.repoAliases.some((alias) => normalizeRepo(alias) === want);
+}
+
+/** One job per environment bound to the pushed branch; the reason when the push deploys nothing. */
+export function pushToJobs(input: PushToJobsInput): PushToJobsResult {
+  const { push } = input;
+  if (!push.ref.startsWith(BRANCH_PREFIX)) return { ignored: `${push.ref} is not a branch` };
+  const branch = push.ref.slice(BRANCH_PREFIX.length);
+  if (push.deleted) return { ignored: `branch ${branch} was deleted` };
+  if (input.repo !== undefined && !repoMatches(input.repo, push)) {
+    return { ignored: `push to ${push.repo}, not the configured repository ${input.repo}` };
+  }
+  const envs = input.environments.filter((e) => e.branch === branch);
+  if (envs.length === 0) return { ignored: `no environment is bound to branch ${branch}` };
+  const enqueuedAt = input.now.toISOString();
+  return {
+    jobs: envs.map((env) => ({
+      id: `${input.deliveryId}:${env.name}`,
+      repo: input.repo ?? push.repo,
+      env: env.name,
+      revision: push.after,
+      changedPaths: push.changedPaths === 'all' ? 'all' : [...push.changedPaths],
+      reason: 'push',
+      enqueuedAt,
+    })),
+  };
+}

@@ -1,0 +1,418 @@
+/**
+ * The syncwave stack, resource by resource and permission by permission. Bundling is skipped here
+ * (context aws:cdk:bundling-stacks = []); syncwave-synth.test.ts bundles for real and runs cfn-lint.
+ */
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseSyncwaveConfig, type SyncwaveConfigInput } from '../../../infra/syncwave-config.ts';
+import { SyncwaveStack } from '../../../infra/syncwave-stack.ts';
+
+const base: SyncwaveConfigInput = {
+  repo: 'acme/gitops',
+  environments: [
+    { name: 'dev', branch: 'develop', clusterName: 'dev-cluster' },
+    { name: 'prod', branch: 'main', clusterName: 'prod-cluster' },
+    { name: 'prod-canary', branch: 'main', clusterName: 'prod-cluster', namespacePrefix: 'canary-' },
+  ],
+};
+
+function synth(overrides: Partial<SyncwaveConfigInput> = {}): Template {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new SyncwaveStack(app, 'syncwave', {
+    config: parseSyncwaveConfig({ ...base, ...overrides }, 'test'),
+    env: { account: '123456789012', region: 'eu-west-1' },
+  });
+  return Template.fromStack(stack);
+}
+
+/** The logical id of the one resource of a type whose properties match. */
+function idOf(t: Template, type: string, props: Record<string, unknown> = {}): string {
+  const found = Object.keys(t.findResources(type, { Properties: props }));
+  expect(found, `${type} matching ${JSON.stringify(props)}`).toHaveLength(1);
+  return found[0]!;
+}
+
+function functionId(t: Template, description: RegExp): string {
+  return idOf(t, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp(description.source) });
+}
+
+/** The statements of the default policy attached to a function's role. */
+function statementsOf(t: Template, fnId: string): Array<Record<string, unknown>> {
+  const fn = t.toJSON().Resources[fnId];
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  const policies = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) =>
+    (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId),
+  );
+  return policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+function actionsOn(statements: Array<Record<string, unknown>>, ref: string): string[] {
+  return statements
+    .filter((s) => JSON.stringify(s.Resource).includes(ref))
+    .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]) as string[])
+    .sort();
+}
+
+describe('SyncwaveStack', () => {
+  let t: Template;
+  let ids: {
+    webhook: string;
+    worker: string;
+    drift: string;
+    queue: string;
+    dlq: string;
+    table: string;
+    bucket: string;
+  };
+
+  beforeAll(() => {
+    t = synth();
+    ids = {
+      webhook: functionId(t, /^syncwave webhook/),
+      worker: functionId(t, /^syncwave worker/),
+      drift: functionId(t, /^syncwave drift/),
+      queue: idOf(t, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }),
+      dlq: idOf(t, 'AWS::SQS::Queue', { RedrivePolicy: Match.absent() }),
+      table: idOf(t, 'AWS::DynamoDB::Table'),
+      bucket: idOf(t, 'AWS::S3::Bucket'),
+    };
+  }, 120_000); // the first synth of a process stages the 37 MB kubectl layer
+
+  it('runs three Node 22 x86_64 functions with their own log groups', () => {
+    t.resourceCountIs('AWS::Lambda::Function', 3);
+    t.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['x86_64'],
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.anyValue() } },
+    });
+    t.resourceCountIs('AWS::Logs::LogGroup', 3);
+    t.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('puts the kubectl/helm layer on the worker and drift functions only', () => {
+    const layer = idOf(t, 'AWS::Lambda::LayerVersion');
+    const fns = t.toJSON().Resources;
+    expect(fns[ids.worker].Properties.Layers).toEqual([{ Ref: layer }]);
+    expect(fns[ids.drift].Properties.Layers).toEqual([{ Ref: layer }]);
+    expect(fns[ids.webhook].Properties.Layers).toBeUndefined();
+  });
+
+  it('configures the functions through environment variables', () => {
+    const env = (id: string) => t.toJSON().Resources[id].Properties.Environment.Variables;
+    expect(JSON.parse(env(ids.webhook).SYNCWAVE_ENVIRONMENTS)).toEqual([
+      { name: 'dev', branch: 'develop', cluster: 'dev-cluster', region: 'eu-west-1' },
+      { name: 'prod', branch: 'main', cluster: 'prod-cluster', region: 'eu-west-1' },
+      {
+        name: 'prod-canary',
+        branch: 'main',
+        cluster: 'prod-cluster',
+        region: 'eu-west-1',
+        namespacePrefix: 'canary-',
+      },
+    ]);
+    expect(env(ids.webhook)).toMatchObject({
+      SYNCWAVE_QUEUE_URL: { Ref: ids.queue },
+      SYNCWAVE_WEBHOOK_SECRET_ID: { Ref: expect.stringMatching(/^WebhookSecret/) },
+      SYNCWAVE_REPO: 'acme/gitops',
+      POWERTOOLS_SERVICE_NAME: 'webhook',
+    });
+    for (const id of [ids.worker, ids.drift]) {
+      expect(env(id)).toMatchObject({
+        SYNCWAVE_TABLE_NAME: { Ref: ids.table },
+        SYNCWAVE_BUCKET_NAME: { Ref: ids.bucket },
+        SYNCWAVE_HISTORY_LIMIT: '10',
+        SYNCWAVE_KUBECTL: '/opt/kubectl/kubectl',
+        SYNCWAVE_HELM: '/opt/helm/helm',
+        HOME: '/tmp',
+      });
+      expect(env(id).SYNCWAVE_GIT_TOKEN_SECRET_ID).toBeDefined();
+      expect(env(id).SYNCWAVE_WEBHOOK_SECRET_ID).toBeUndefined();
+    }
+  });
+
+  it('routes POST /webhook of an HTTP API to the webhook function', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhook' });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [ids.webhook, 'Arn'] },
+    });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 20 },
+    });
+    t.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [ids.webhook, 'Arn'] },
+      Principal: 'apigateway.amazonaws.com',
+    });
+  });
+
+  it('has a FIFO job queue with a FIFO dead-letter queue', () => {
+    t.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      VisibilityTimeout: 1800,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ids.dlq, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    t.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, MessageRetentionPeriod: 1209600 });
+    t.resourceCountIs('AWS::SQS::QueuePolicy', 2); // enforceSSL on both
+  });
+
+  it('feeds the worker from the queue with partial batch responses', () => {
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
+      FunctionName: { Ref: ids.worker },
+      BatchSize: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('keeps state in an on-demand table with PITR and TTL, retained on delete', () => {
+    t.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+    });
+  });
+
+  it('keeps desired state in an encrypted, private, TLS-only bucket with a lifecycle', () => {
+    t.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({ Prefix: 'desired/', ExpirationInDays: 90, Status: 'Enabled' }),
+            Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+          ]),
+        },
+      },
+    });
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('creates the webhook secret (generated) and the git token secret (placeholder)', () => {
+    t.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    t.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 40, ExcludePunctuation: true },
+    });
+    t.hasResourceProperties('AWS::SecretsManager::Secret', { SecretString: 'REPLACE-WITH-A-GITHUB-TOKEN' });
+  });
+
+  it('references existing secrets by ARN instead of creating them', () => {
+    const arn = (n: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${n}-AbCdEf`;
+    const t2 = synth({ webhookSecretArn: arn('hook'), gitTokenSecretArn: arn('token') });
+    t2.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const webhookFn = functionId(t2, /^syncwave webhook/);
+    expect(actionsOn(statementsOf(t2, webhookFn), arn('hook'))).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+  });
+
+  it('grants the webhook only: send to the queue, read its secret', () => {
+    const s = statementsOf(t, ids.webhook);
+    expect(actionsOn(s, ids.queue)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(actionsOn(s, 'WebhookSecret')).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    expect(actionsOn(s, ids.table)).toEqual([]);
+    expect(actionsOn(s, ids.bucket)).toEqual([]);
+    expect(actionsOn(s, 'GitToken')).toEqual([]);
+    expect(s).toHaveLength(2);
+  });
+
+  it('grants the worker: state read/write, bucket read+put (no delete), queue consume+send, git token, DescribeCluster', () => {
+    const s = statementsOf(t, ids.worker);
+    expect(actionsOn(s, ids.table)).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
+    );
+    expect(actionsOn(s, ids.bucket)).toEqual(expect.arrayContaining(['s3:GetObject*', 's3:PutObject']));
+    expect(actionsOn(s, ids.bucket)).not.toContain('s3:DeleteObject*');
+    expect(actionsOn(s, ids.queue)).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage']),
+    );
+    expect(actionsOn(s, 'GitToken')).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    expect(actionsOn(s, 'WebhookSecret')).toEqual([]);
+    expect(actionsOn(s, ids.dlq)).toEqual([]);
+    const describe = s.find((x) => x.Action === 'eks:DescribeCluster');
+    expect(JSON.stringify(describe?.Resource)).toContain(':cluster/dev-cluster');
+    expect(JSON.stringify(describe?.Resource)).toContain(':cluster/prod-cluster');
+  });
+
+  it('grants the drift checker: state read/write, bucket read only, queue send only, git token, DescribeCluster', () => {
+    const s = statementsOf(t, ids.drift);
+    expect(actionsOn(s, ids.bucket)).toEqual(['s3:GetBucket*', 's3:GetObject*', 's3:List*']);
+    expect(actionsOn(s, ids.queue)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(actionsOn(s, 'GitToken')).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    expect(s.some((x) => x.Action === 'eks:DescribeCluster')).toBe(true);
+  });
+
+  /** Access entries as { cluster, role logical id, groups, policy name }. */
+  function accessEntries(tpl: Template) {
+    return Object.values(tpl.findResources('AWS::EKS::AccessEntry'))
+      .map((r) => ({
+        cluster: r.Properties.ClusterName,
+        role: r.Properties.PrincipalArn['Fn::GetAtt'][0],
+        type: r.Properties.Type,
+        groups: r.Properties.KubernetesGroups ?? [],
+        policies: (r.Properties.AccessPolicies as Array<Record<string, unknown>>).map((p) => ({
+          name: /(AmazonEKS\w+Policy)/.exec(JSON.stringify(p.PolicyArn))?.[1],
+          scope: p.AccessScope,
+        })),
+      }))
+      .sort((a, b) => `${a.cluster}${a.role}`.localeCompare(`${b.cluster}${b.role}`));
+  }
+
+  it('creates one access entry per cluster and role: admin + deployer group, view + observer group', () => {
+    const workerRole = t.toJSON().Resources[ids.worker].Properties.Role['Fn::GetAtt'][0];
+    const driftRole = t.toJSON().Resources[ids.drift].Properties.Role['Fn::GetAtt'][0];
+    const entry = (cluster: string, role: string) =>
+      role === workerRole
+        ? {
+            cluster,
+            role,
+            type: 'STANDARD',
+            groups: ['syncwave:deployer'],
+            policies: [{ name: 'AmazonEKSAdminPolicy', scope: { Type: 'cluster' } }],
+          }
+        : {
+            cluster,
+            role,
+            type: 'STANDARD',
+            groups: ['syncwave:observer'],
+            policies: [{ name: 'AmazonEKSViewPolicy', scope: { Type: 'cluster' } }],
+          };
+    // Two clusters (prod-cluster serves two environments) x (worker, drift).
+    expect(accessEntries(t)).toEqual(
+      [
+        entry('dev-cluster', driftRole),
+        entry('dev-cluster', workerRole),
+        entry('prod-cluster', driftRole),
+        entry('prod-cluster', workerRole),
+      ].sort((a, b) => `${a.cluster}${a.role}`.localeCompare(`${b.cluster}${b.role}`)),
+    );
+  });
+
+  it('gives the worker cluster admin only when asked', () => {
+    const t2 = synth({ clusterAdmin: true });
+    const workerRole =
+      t2.toJSON().Resources[functionId(t2, /^syncwave worker/)].Properties.Role['Fn::GetAtt'][0];
+    for (const e of accessEntries(t2).filter((x) => x.role === workerRole)) {
+      expect(e.policies).toEqual([{ name: 'AmazonEKSClusterAdminPolicy', scope: { Type: 'cluster' } }]);
+      expect(e.groups).toEqual([]);
+    }
+    expect(accessEntries(t).flatMap((e) => e.policies.map((p) => p.name))).not.toContain(
+      'AmazonEKSClusterAdminPolicy',
+    );
+  });
+
+  it('invokes the drift function on the configured schedule', () => {
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(3 minutes)',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [ids.drift, 'Arn'] },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }),
+      }),
+    });
+    synth({ driftSchedule: 'rate(10 minutes)' }).hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(10 minutes)',
+    });
+  });
+
+  it('alarms on dead letters, sync failures and worker errors, and has a dashboard', () => {
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.dlq, 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'syncwave',
+      MetricName: 'SyncFailures',
+      Dimensions: [{ Name: 'service', Value: 'worker' }],
+      Threshold: 1,
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.worker } }],
+    });
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('saves Logs Insights queries over all three log groups', () => {
+    t.resourceCountIs('AWS::Logs::QueryDefinition', 5);
+    t.hasResourceProperties('AWS::Logs::QueryDefinition', {
+      Name: 'syncwave/What happened to my push',
+      QueryString: Match.stringLikeRegexp('deliveryId'),
+    });
+    for (const q of Object.values(t.findResources('AWS::Logs::QueryDefinition'))) {
+      expect(q.Properties.LogGroupNames).toHaveLength(3);
+    }
+  });
+
+  it('outputs the webhook URL and the secret ARNs', () => {
+    t.hasOutput('WebhookUrl', { Value: Match.anyValue() });
+    t.hasOutput('WebhookSecretArn', {});
+    t.hasOutput('GitTokenSecretArn', {});
+  });
+
+  it('places worker and drift (not the webhook) in the VPC when configured', () => {
+    const t2 = synth({
+      vpc: { vpcId: 'vpc-0abc', subnetIds: ['subnet-0a', 'subnet-0b'], securityGroupIds: ['sg-0c'] },
+    });
+    const r = t2.toJSON().Resources;
+    for (const id of [functionId(t2, /^syncwave worker/), functionId(t2, /^syncwave drift/)]) {
+      expect(r[id].Properties.VpcConfig).toEqual({
+        SubnetIds: ['subnet-0a', 'subnet-0b'],
+        SecurityGroupIds: ['sg-0c'],
+      });
+    }
+    expect(r[functionId(t2, /^syncwave webhook/)].Properties.VpcConfig).toBeUndefined();
+    expect(t.toJSON().Resources[ids.worker].Properties.VpcConfig).toBeUndefined();
+  });
+
+  it('refuses an environment in another region than the stack', () => {
+    expect(() =>
+      synth({ environments: [{ name: 'dev', branch: 'develop', clusterName: 'dev', region: 'us-west-2' }] }),
+    ).toThrow(/region is us-west-2 but the stack deploys to eu-west-1/);
+  });
+});
