@@ -26,7 +26,11 @@ function objects(ns: string): KubeObject[] {
   return Array.from({ length: OBJECTS }, (_, i) => ({
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: `cm-${String(i).padStart(3, '0')}`, namespace: ns, annotations: { 'syncwave.io/sync-wave': String(i % WAVES) } },
+    metadata: {
+      name: `cm-${String(i).padStart(3, '0')}`,
+      namespace: ns,
+      annotations: { 'syncwave.io/sync-wave': String(i % WAVES) },
+    },
     data: { index: String(i), payload: 'x'.repeat(200) },
   }));
 }
@@ -34,11 +38,21 @@ function objects(ns: string): KubeObject[] {
 function appSpec(ns: string): AppSpec {
   const env = { name: 'bench', branch: 'main', cluster: 'local' };
   return {
-    name: 'bench', env, path: 'bench', namespace: ns, wave: 0,
+    name: 'bench',
+    env,
+    path: 'bench',
+    namespace: ns,
+    wave: 0,
     helm: { releaseName: 'bench', valueFiles: [], values: {}, parameters: [], skipCrds: false },
     directory: { recurse: true },
-    syncPolicy: { automated: { prune: true, selfHeal: true, allowEmpty: false }, syncOptions: { ...DEFAULT_SYNC_OPTIONS, createNamespace: true }, healthTimeoutSeconds: 120 },
-    ignoreDifferences: [], extraPaths: [], declaredIn: 'bench',
+    syncPolicy: {
+      automated: { prune: true, selfHeal: true, allowEmpty: false },
+      syncOptions: { ...DEFAULT_SYNC_OPTIONS, createNamespace: true },
+      healthTimeoutSeconds: 120,
+    },
+    ignoreDifferences: [],
+    extraPaths: [],
+    declaredIn: 'bench',
   };
 }
 
@@ -54,20 +68,59 @@ export async function benchEngineSync(): Promise<Record<string, number>> {
   try {
     const kube = await KubeCluster.fromKubeconfig({ kubeconfigPath: cluster.kubeconfigPath });
     const state = new MemoryStateStore();
-    const clock = { now: () => new Date(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+    const clock = {
+      now: () => new Date(),
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+    };
     const log = { debug() {}, info() {}, warn() {}, error() {} };
     const sync = (ns: string) =>
       syncApp(
-        { app: appSpec(ns), revision: 'r1', initiator: 'manual', request: { prune: true, dryRun: false, force: false }, cluster: kube, state, clock, log, historyLimit: 10, pollIntervalMs: 200, concurrency: 16 },
+        {
+          app: appSpec(ns),
+          revision: 'r1',
+          initiator: 'manual',
+          request: { prune: true, dryRun: false, force: false },
+          cluster: kube,
+          state,
+          clock,
+          log,
+          historyLimit: 10,
+          pollIntervalMs: 200,
+          concurrency: 16,
+        },
         objects(ns),
       );
     const [first, r1] = await time(() => sync('bench-syncwave'));
     const [noop, r2] = await time(() => sync('bench-syncwave'));
-    for (const r of [r1, r2]) if (r.status !== 'done' || r.phase !== 'Succeeded') throw new Error(`bench sync did not succeed: ${JSON.stringify(r).slice(0, 300)}`);
+    for (const r of [r1, r2])
+      if (r.status !== 'done' || r.phase !== 'Succeeded')
+        throw new Error(`bench sync did not succeed: ${JSON.stringify(r).slice(0, 300)}`);
     const { kubectl } = await ensureTools();
     const file = join(dir, 'objects.yaml');
-    await writeFile(file, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench-kubectl' } }, ...objects('bench-kubectl')].map((o) => stringify(o)).join('---\n'));
-    const apply = () => run(kubectl, ['--kubeconfig', cluster.kubeconfigPath, 'apply', '--server-side', '--field-manager', 'bench', '-f', file], { maxBuffer: 64 << 20 });
+    await writeFile(
+      file,
+      [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench-kubectl' } },
+        ...objects('bench-kubectl'),
+      ]
+        .map((o) => stringify(o))
+        .join('---\n'),
+    );
+    const apply = () =>
+      run(
+        kubectl,
+        [
+          '--kubeconfig',
+          cluster.kubeconfigPath,
+          'apply',
+          '--server-side',
+          '--field-manager',
+          'bench',
+          '-f',
+          file,
+        ],
+        { maxBuffer: 64 << 20 },
+      );
     const [kFirst] = await time(apply);
     const [kNoop] = await time(apply);
     return { syncwaveFirstMs: first, syncwaveNoopMs: noop, kubectlFirstMs: kFirst, kubectlNoopMs: kNoop };

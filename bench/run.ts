@@ -12,13 +12,19 @@ if (!only || only === 'engine') {
   const r = await benchEngineSync();
   results.engine = r;
   console.log('\nengine: 500 ConfigMaps in 3 waves (same control plane)');
-  console.log(`  syncwave first sync   ${r.syncwaveFirstMs?.toFixed(0)} ms   kubectl apply --server-side  ${r.kubectlFirstMs?.toFixed(0)} ms   ratio ${((r.syncwaveFirstMs ?? 0) / (r.kubectlFirstMs ?? 1)).toFixed(2)}`);
-  console.log(`  syncwave no-op sync   ${r.syncwaveNoopMs?.toFixed(0)} ms   kubectl apply --server-side  ${r.kubectlNoopMs?.toFixed(0)} ms   ratio ${((r.syncwaveNoopMs ?? 0) / (r.kubectlNoopMs ?? 1)).toFixed(2)}`);
+  console.log(
+    `  syncwave first sync   ${r.syncwaveFirstMs?.toFixed(0)} ms   kubectl apply --server-side  ${r.kubectlFirstMs?.toFixed(0)} ms   ratio ${((r.syncwaveFirstMs ?? 0) / (r.kubectlFirstMs ?? 1)).toFixed(2)}`,
+  );
+  console.log(
+    `  syncwave no-op sync   ${r.syncwaveNoopMs?.toFixed(0)} ms   kubectl apply --server-side  ${r.kubectlNoopMs?.toFixed(0)} ms   ratio ${((r.syncwaveNoopMs ?? 0) / (r.kubectlNoopMs ?? 1)).toFixed(2)}`,
+  );
 }
 
 if (!only || only === 'lambdas') {
   try {
-    const { benchLambdaBundles } = (await import('./lambda-bundles.ts')) as { benchLambdaBundles?: () => Promise<unknown> };
+    const { benchLambdaBundles } = (await import('./lambda-bundles.ts')) as {
+      benchLambdaBundles?: () => Promise<unknown>;
+    };
     if (benchLambdaBundles) results.lambdas = await benchLambdaBundles();
   } catch (error) {
     console.error(`lambda bundles: ${(error as Error).message}`);

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,7 +93,9 @@ apps:
     });
     const result = await loadRepoConfig(dir);
     const errors = result.ok ? [] : result.errors;
-    expect(errors).toContainEqual(expect.stringMatching(/apps\[0\]\.syncPolicy\.syncOptions\[0\]: unknown sync option "Bogus"/));
+    expect(errors).toContainEqual(
+      expect.stringMatching(/apps\[0\]\.syncPolicy\.syncOptions\[0\]: unknown sync option "Bogus"/),
+    );
     expect(errors).toContainEqual(expect.stringMatching(/apps\[1\]\.name: "a" is already used by apps\[0\]/));
     expect(errors).toContainEqual(expect.stringMatching(/apps\[1\]\.environments\.qa: no environment "qa"/));
   });
@@ -107,7 +109,8 @@ apps:
 
   it('reads Argo CD Application manifests as apps, bound by targetRevision', async () => {
     const dir = await repo({
-      'syncwave.yaml': 'environments:\n  dev: { branch: develop }\n  prod: { branch: main }\napplications: ["argocd/*.yaml"]\n',
+      'syncwave.yaml':
+        'environments:\n  dev: { branch: develop }\n  prod: { branch: main }\napplications: ["argocd/*.yaml"]\n',
       'argocd/web.yaml': `
 apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -124,7 +127,13 @@ spec:
     if (!result.ok) throw new Error(result.errors.join('\n'));
     expect(result.config.apps('dev')).toEqual([]);
     const [web] = result.config.apps('prod');
-    expect(web).toMatchObject({ name: 'web', path: 'apps/web', namespace: 'web', wave: 2, declaredIn: 'argocd/web.yaml' });
+    expect(web).toMatchObject({
+      name: 'web',
+      path: 'apps/web',
+      namespace: 'web',
+      wave: 2,
+      declaredIn: 'argocd/web.yaml',
+    });
     expect(web?.helm.values).toEqual({ replicaCount: 4 });
     expect(web?.syncPolicy.automated?.prune).toBe(true);
   });

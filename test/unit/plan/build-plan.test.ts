@@ -4,7 +4,17 @@ import { objectKey } from '../../../engine/object-key.ts';
 import { applyGroups, buildPlan, type PlanInput } from '../../../engine/plan/build-plan.ts';
 import { KIND_ORDER, kindRank } from '../../../engine/plan/kind-order.ts';
 
-function obj(kind: string, name: string, opts: { apiVersion?: string; ns?: string; wave?: number; hook?: string; annotations?: Record<string, string> } = {}): KubeObject {
+function obj(
+  kind: string,
+  name: string,
+  opts: {
+    apiVersion?: string;
+    ns?: string;
+    wave?: number;
+    hook?: string;
+    annotations?: Record<string, string>;
+  } = {},
+): KubeObject {
   const annotations: Record<string, string> = { ...opts.annotations };
   if (opts.wave !== undefined) annotations['argocd.argoproj.io/sync-wave'] = String(opts.wave);
   if (opts.hook) annotations['argocd.argoproj.io/hook'] = opts.hook;
@@ -12,11 +22,27 @@ function obj(kind: string, name: string, opts: { apiVersion?: string; ns?: strin
 }
 
 function keyOf(o: KubeObject): string {
-  return objectKey({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name });
+  return objectKey({
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    namespace: o.metadata.namespace,
+    name: o.metadata.name,
+  });
 }
 
 function input(over: Partial<PlanInput>): PlanInput {
-  return { env: 'dev', app: 'web', revision: 'abc', desired: [], live: new Map(), drift: new Map(), inventory: [], prune: { allowed: true }, ownedByApp: () => true, ...over };
+  return {
+    env: 'dev',
+    app: 'web',
+    revision: 'abc',
+    desired: [],
+    live: new Map(),
+    drift: new Map(),
+    inventory: [],
+    prune: { allowed: true },
+    ownedByApp: () => true,
+    ...over,
+  };
 }
 
 describe('kind order', () => {
@@ -51,7 +77,13 @@ describe('buildPlan', () => {
       'Sync:1:Deployment/web',
       'PostSync:0:Job/smoke',
     ]);
-    expect(applyGroups(plan).map((g) => `${g.phase}/${g.wave}/${g.tasks.length}`)).toEqual(['PreSync/0/1', 'Sync/-1/1', 'Sync/0/1', 'Sync/1/3', 'PostSync/0/1']);
+    expect(applyGroups(plan).map((g) => `${g.phase}/${g.wave}/${g.tasks.length}`)).toEqual([
+      'PreSync/0/1',
+      'Sync/-1/1',
+      'Sync/0/1',
+      'Sync/1/3',
+      'PostSync/0/1',
+    ]);
   });
 
   it('decides create, update and unchanged from the live object and the dry-run diff', () => {
@@ -83,7 +115,12 @@ describe('buildPlan', () => {
     const foreign = obj('Secret', 'foreign', { ns: 'x' });
     const keep = obj('ConfigMap', 'keep', { ns: 'x', annotations: { 'syncwave.io/prune': 'false' } });
     const oldDeploy = obj('Deployment', 'old', { apiVersion: 'apps/v1', ns: 'x', wave: 2 });
-    const inventory = [gone, foreign, keep, oldDeploy].map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: 'x', name: o.metadata.name }));
+    const inventory = [gone, foreign, keep, oldDeploy].map((o) => ({
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      namespace: 'x',
+      name: o.metadata.name,
+    }));
     const plan = buildPlan(
       input({
         desired: [obj('ConfigMap', 'new', { ns: 'x' })],
@@ -111,6 +148,8 @@ describe('buildPlan', () => {
         prune: { allowed: false, reason: 'prune is off' },
       }),
     );
-    expect(plan.tasks).toMatchObject([{ name: 'gone', action: 'keep', reason: 'no longer in Git; prune is off' }]);
+    expect(plan.tasks).toMatchObject([
+      { name: 'gone', action: 'keep', reason: 'no longer in Git; prune is off' },
+    ]);
   });
 });
