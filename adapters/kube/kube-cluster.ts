@@ -1,0 +1,220 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject } from '../../engine/model.ts';
+import type { ApplyOptions, Cluster, DeleteOptions, KindInfo } from '../../engine/ports.ts';
+import { clusterErrorFromResponse } from './cluster-error-from-response.ts';
+import { ClusterError } from './errors.ts';
+import { KindDiscovery } from './kind-discovery.ts';
+import { KubeHttp, type KubeHttpOptions } from './kube-http.ts';
+import { objectName } from './object-name.ts';
+import { resourcePath } from './resource-path.ts';
+
+export interface KubeClusterOptions extends KubeHttpOptions {
+  /** Field manager when ApplyOptions names none. Default 'syncwave'. */
+  fieldManager?: string;
+  /** Page size of list requests. Default 500. */
+  listPageSize?: number;
+}
+
+export interface FromKubeconfigOptions extends KubeClusterOptions {
+  /** A kubeconfig file; default: $KUBECONFIG, ~/.kube/config, or in-cluster. */
+  kubeconfigPath?: string;
+  /** A context of that kubeconfig; default: its current context. */
+  context?: string;
+}
+
+interface ObjectList {
+  items?: KubeObject[];
+  metadata?: { continue?: string };
+}
+
+/**
+ * A Kubernetes cluster spoken to with raw JSON (never client-node's typed models, which drop
+ * fields they do not know): server-side apply, get, list, delete and discovery.
+ */
+export class KubeCluster implements Cluster {
+  readonly #http: KubeHttp;
+  readonly #discovery: KindDiscovery;
+  readonly #fieldManager: string;
+  readonly #pageSize: number;
+
+  constructor(kc: KubeConfig, options: KubeClusterOptions = {}) {
+    this.#http = new KubeHttp(kc, options);
+    this.#discovery = new KindDiscovery(this.#http);
+    this.#fieldManager = options.fieldManager ?? 'syncwave';
+    this.#pageSize = options.listPageSize ?? 500;
+  }
+
+  /** Loads a kubeconfig (client-node is imported only here, it is slow to load). */
+  static async fromKubeconfig(options: FromKubeconfigOptions = {}): Promise<KubeCluster> {
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const kc = new KubeConfig();
+    if (options.kubeconfigPath) kc.loadFromFile(options.kubeconfigPath);
+    else kc.loadFromDefault();
+    if (options.context) {
+      if (kc.getContextObject(options.context) === null) {
+        throw new ClusterError({
+          code: 'Other',
+          object: `context ${options.context}`,
+          detail: `the kubeconfig ${options.kubeconfigPath ?? '(default)'} has no such context`,
+          advice: `use one of: ${
+            kc
+              .getContexts()
+              .map((c) => c.name)
+              .join(', ') || '(none)'
+          }`,
+        });
+      }
+      kc.setCurrentContext(options.context);
+    }
+    return new KubeCluster(kc, options);
+  }
+
+  /** The API server URL. */
+  get server(): string {
+    return this.#http.server;
+  }
+
+  async apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject> {
+    const { info, namespace, object } = await this.#locate(obj, 'apply');
+    const response = await this.#http.request({
+      method: 'PATCH',
+      path: resourcePath({
+        apiVersion: obj.apiVersion,
+        resource: info.resource,
+        namespace,
+        name: obj.metadata.name,
+      }),
+      query: {
+        fieldManager: opts.fieldManager ?? this.#fieldManager,
+        force: String(opts.force),
+        dryRun: opts.dryRun ? 'All' : undefined,
+      },
+      body: obj,
+      contentType: 'application/apply-patch+yaml',
+      object,
+      verb: 'apply',
+    });
+    if (response.status === 200 || response.status === 201) return response.body as KubeObject;
+    if (response.status === 404) this.#discovery.forget(obj.apiVersion);
+    throw clusterErrorFromResponse({ object, verb: 'apply', ...response });
+  }
+
+  async get(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace?: string,
+  ): Promise<KubeObject | undefined> {
+    const info = await this.kindInfo(apiVersion, kind);
+    if (info === undefined) return undefined;
+    const ns = info.namespaced ? namespace : undefined;
+    const object = objectName(kind, name, ns);
+    const response = await this.#http.request({
+      method: 'GET',
+      path: resourcePath({ apiVersion, resource: info.resource, namespace: ns, name }),
+      object,
+      verb: 'get',
+    });
+    if (response.status === 200) return response.body as KubeObject;
+    if (response.status === 404) return undefined;
+    throw clusterErrorFromResponse({ object, verb: 'get', ...response });
+  }
+
+  async list(
+    apiVersion: string,
+    kind: string,
+    opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
+  ): Promise<KubeObject[]> {
+    const info = await this.kindInfo(apiVersion, kind);
+    if (info === undefined) return [];
+    const namespace = info.namespaced ? opts.namespace : undefined;
+    const object = namespace ? `${kind} in namespace ${namespace}` : `${kind} (all namespaces)`;
+    const items: KubeObject[] = [];
+    let next: string | undefined;
+    do {
+      const response = await this.#http.request({
+        method: 'GET',
+        path: resourcePath({ apiVersion, resource: info.resource, namespace }),
+        query: {
+          labelSelector: opts.labelSelector,
+          fieldSelector: opts.fieldSelector,
+          limit: String(this.#pageSize),
+          continue: next,
+        },
+        object,
+        verb: 'list',
+      });
+      if (response.status !== 200) throw clusterErrorFromResponse({ object, verb: 'list', ...response });
+      const page = response.body as ObjectList;
+      // Items of a list carry no apiVersion/kind for built-in kinds: put them back.
+      for (const item of page.items ?? []) items.push({ ...item, apiVersion, kind });
+      next = page.metadata?.continue || undefined;
+    } while (next !== undefined);
+    return items;
+  }
+
+  /** Deletes an object; an object (or kind) already gone is no error. */
+  async delete(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    opts: DeleteOptions,
+  ): Promise<void> {
+    const info = await this.kindInfo(apiVersion, kind);
+    if (info === undefined) return;
+    const ns = info.namespaced ? namespace : undefined;
+    const object = objectName(kind, name, ns);
+    const response = await this.#http.request({
+      method: 'DELETE',
+      path: resourcePath({ apiVersion, resource: info.resource, namespace: ns, name }),
+      query: { propagationPolicy: opts.propagationPolicy },
+      object,
+      verb: 'delete',
+    });
+    if (response.status === 200 || response.status === 202 || response.status === 404) return;
+    throw clusterErrorFromResponse({ object, verb: 'delete', ...response });
+  }
+
+  kindInfo(apiVersion: string, kind: string, opts?: { refresh?: boolean }): Promise<KindInfo | undefined> {
+    return this.#discovery.kindInfo(apiVersion, kind, opts);
+  }
+
+  /** Closes pooled connections (the process can then exit without waiting for idle sockets). */
+  close(): void {
+    this.#http.close();
+  }
+
+  async #locate(
+    obj: KubeObject,
+    verb: string,
+  ): Promise<{ info: KindInfo; namespace?: string; object: string }> {
+    const object = objectName(obj.kind, obj.metadata?.name ?? '(no name)', obj.metadata?.namespace);
+    if (!obj.metadata?.name) {
+      throw new ClusterError({
+        code: 'Invalid',
+        object,
+        detail: `${verb} needs metadata.name`,
+        advice: 'give the object a name in Git',
+      });
+    }
+    const info = await this.kindInfo(obj.apiVersion, obj.kind);
+    if (info === undefined) {
+      throw new ClusterError({
+        code: 'UnknownKind',
+        object,
+        detail: `the API server does not serve kind ${obj.kind} in ${obj.apiVersion}`,
+        advice: 'install its CustomResourceDefinition in an earlier wave, or fix apiVersion/kind in Git',
+      });
+    }
+    if (info.namespaced && !obj.metadata.namespace) {
+      throw new ClusterError({
+        code: 'Invalid',
+        object,
+        detail: `${obj.kind} is namespaced but metadata.namespace is empty`,
+        advice: "set metadata.namespace in Git or the app's destination namespace",
+      });
+    }
+    return { info, namespace: info.namespaced ? obj.metadata.namespace : undefined, object };
+  }
+}

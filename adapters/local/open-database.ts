@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import { LocalStoreError } from './errors.ts';
+import { loadSqlite } from './load-sqlite.ts';
+
+export interface OpenDatabaseOptions {
+  /** The database file (its folder is created), or ':memory:'. */
+  path: string;
+  /** SQL run once after opening (CREATE TABLE IF NOT EXISTS ...). */
+  schema: string;
+  /** How long a writer waits for another process's lock before failing. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/** Opens a SQLite file in WAL mode with a busy timeout and applies the schema. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseSync> {
+  const { DatabaseSync } = await loadSqlite();
+  try {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    const db = new DatabaseSync(options.path);
+    db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+    db.exec(options.schema);
+    return db;
+  } catch (error) {
+    throw new LocalStoreError(
+      `${options.path}: cannot open the SQLite database: ${(error as Error).message}; check that the data directory is writable and the file is not corrupt`,
+      { cause: error },
+    );
+  }
+}
+
+/** Runs `work` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it throws. */
+export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
