@@ -43,7 +43,7 @@ function firstReady(events: Seen[], kind: string, ns: string): bigint {
     const s = e.obj.status as
       | { readyReplicas?: number; availableReplicas?: number; replicas?: number }
       | undefined;
-    const want = (e.obj.spec as { replicas?: number }).replicas ?? 1;
+    const want = (e.obj.spec as { replicas?: number } | undefined)?.replicas ?? 1;
     return e.obj.kind === kind && e.obj.metadata.namespace === ns && (s?.readyReplicas ?? 0) >= want;
   });
   if (!ready) throw new Error(`no ${kind} in ${ns} became ready`);
@@ -56,6 +56,17 @@ function firstCreated(events: Seen[], ns: string): bigint {
     .map((e) => rv(e.obj));
   if (!created.length) throw new Error(`nothing created in ${ns}`);
   return created.reduce((a, b) => (a < b ? a : b));
+}
+
+/** Polls `read` until `done` holds (10 s at most), then returns the last value. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const until = Date.now() + 10_000;
+  let value = await read();
+  while (!done(value) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 250));
+    value = await read();
+  }
+  return value;
 }
 
 async function deployment(t: EngineEnv, app: string, name = app): Promise<KubeObject> {
@@ -121,27 +132,32 @@ describe('engine against the real control plane', () => {
     expect(
       (await t.cluster.get('apps/v1', 'StatefulSet', 'database', t.ns('database')))?.metadata.resourceVersion,
     ).toBe(beforeDb?.metadata.resourceVersion);
-    const replicaSets = await t.cluster.list('apps/v1', 'ReplicaSet', { namespace: t.ns('frontend') });
-    const images = replicaSets.map((rs) => [
-      (rs.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec
-        .containers[0]?.image,
-      (rs.spec as { replicas: number }).replicas,
-    ]);
+    const images = await eventually(
+      async () => {
+        const replicaSets = await t.cluster.list('apps/v1', 'ReplicaSet', { namespace: t.ns('frontend') });
+        return replicaSets.map((rs) => [
+          (rs.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec
+            .containers[0]?.image,
+          (rs.spec as { replicas: number }).replicas,
+        ]);
+      },
+      (list) => list.some((i) => i[0]?.endsWith(':2.0.0') && i[1] === 0),
+    );
     expect(images).toContainEqual(['ghcr.io/example/frontend:2.0.1', expect.any(Number)]);
     expect(images).toContainEqual(['ghcr.io/example/frontend:2.0.0', 0]);
   });
 
   it('a push maps changed paths to apps: only the touched app syncs', async () => {
-    await setFile(t, 'apps/frontend/values.yaml', (s) => s.replace('replicaCount: 2', 'replicaCount: 3'));
-    const result = await t.push('scale frontend', { changedPaths: ['apps/frontend/values.yaml'] });
+    await setFile(t, 'apps/frontend/values-dev.yaml', (s) => s.replace('replicaCount: 1', 'replicaCount: 3'));
+    const result = await t.push('scale frontend', { changedPaths: ['apps/frontend/values-dev.yaml'] });
     expect(result.outcome, result.message).toBe('succeeded');
     expect(result.apps.map((a) => a.app)).toEqual(['frontend']);
     expect((await deployment(t, 'frontend')).spec).toMatchObject({ replicas: 3 });
   });
 
   it('adds an env var; prunes a manifest removed from Git', async () => {
-    await setFile(t, 'apps/frontend/values.yaml', (s) =>
-      s.replace('env: []', 'env:\n  - { name: FEATURE_X, value: "on" }'),
+    await setFile(t, 'apps/frontend/values-dev.yaml', (s) =>
+      s.replace('env:\n', 'env:\n  - { name: FEATURE_X, value: "on" }\n'),
     );
     await rm(join(t.repo.dir, 'apps/database/configmap.yaml'));
     const cms = await t.cluster.list('v1', 'ConfigMap', {
@@ -169,15 +185,20 @@ describe('engine against the real control plane', () => {
     const before = await deployment(t, 'frontend');
     await setFile(t, 'apps/frontend/values.yaml', (s) => s.replace('tag: "2.0.1"', 'tag: "2.0.2"'));
     await setFile(t, 'apps/database/service.yaml', (s) => `${s}\n  bad: [unclosed\n`);
-    const result = await t.push('broken yaml');
-    expect(result.outcome).toBe('failed');
-    expect(result.message).toMatch(/service\.yaml/);
-    expect((await deployment(t, 'frontend')).metadata.resourceVersion).toBe(before.metadata.resourceVersion);
-    const history = await t.state.listHistory(t.env, 'database');
-    expect(history[0]).toMatchObject({ phase: 'Failed' });
-    expect(history[0]?.message).toMatch(/service\.yaml/);
-    await t.repo.git('checkout', '--', 'apps/database/service.yaml');
-    await setFile(t, 'apps/frontend/values.yaml', (s) => s.replace('tag: "2.0.2"', 'tag: "2.0.1"'));
+    try {
+      const result = await t.push('broken yaml');
+      expect(result.outcome).toBe('failed');
+      expect(result.message).toMatch(/service\.yaml/);
+      const after = await deployment(t, 'frontend');
+      expect(after.metadata.generation).toBe(before.metadata.generation);
+      expect(JSON.stringify(after.spec)).toContain('frontend:2.0.1');
+      const history = await t.state.listHistory(t.env, 'database');
+      expect(history[0]).toMatchObject({ phase: 'Failed' });
+      expect(history[0]?.message).toMatch(/service\.yaml/);
+    } finally {
+      await t.repo.git('checkout', 'HEAD~1', '--', 'apps/database/service.yaml');
+      await setFile(t, 'apps/frontend/values.yaml', (s) => s.replace('tag: "2.0.2"', 'tag: "2.0.1"'));
+    }
   });
 
   it('a Degraded wave stops the sync with the pod reason; later waves are not applied', async () => {
@@ -185,19 +206,22 @@ describe('engine against the real control plane', () => {
       s.replace(/image: .*/, 'image: ghcr.io/example/doesnotexist:1.0.0'),
     );
     await setFile(t, 'apps/frontend/values.yaml', (s) => s.replace('tag: "2.0.1"', 'tag: "2.0.3"'));
-    const result = await t.push('bad backend image');
-    expect(result.outcome).toBe('failed');
-    expect(result.message).toMatch(/ImagePullBackOff|ErrImagePull/);
-    expect(result.message).toMatch(/frontend|wave/);
-    const image = (
-      (await deployment(t, 'frontend')).spec as {
-        template: { spec: { containers: Array<{ image: string }> } };
-      }
-    ).template.spec.containers[0]?.image;
-    expect(image).toBe('ghcr.io/example/frontend:2.0.1');
-    expect(result.apps.find((a) => a.app === 'frontend')).toBeUndefined();
-    await t.repo.git('checkout', 'HEAD~1', '--', 'apps/backend/base/deployment.yaml');
-    await setFile(t, 'apps/frontend/values.yaml', (s) => s.replace('tag: "2.0.3"', 'tag: "2.0.1"'));
+    try {
+      const result = await t.push('bad backend image');
+      expect(result.outcome).toBe('failed');
+      expect(result.message).toMatch(/ImagePullBackOff|ErrImagePull/);
+      expect(result.message).toMatch(/app wave\(s\) 2 not synced/);
+      const image = (
+        (await deployment(t, 'frontend')).spec as {
+          template: { spec: { containers: Array<{ image: string }> } };
+        }
+      ).template.spec.containers[0]?.image;
+      expect(image).toBe('ghcr.io/example/frontend:2.0.1');
+      expect(result.apps.find((a) => a.app === 'frontend')).toBeUndefined();
+    } finally {
+      await t.repo.git('checkout', 'HEAD~1', '--', 'apps/backend/base/deployment.yaml');
+      await setFile(t, 'apps/frontend/values.yaml', (s) => s.replace('tag: "2.0.3"', 'tag: "2.0.1"'));
+    }
     const healed = await t.push('fix backend image');
     expect(healed.outcome, healed.message).toBe('succeeded');
   });
