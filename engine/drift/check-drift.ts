@@ -6,6 +6,7 @@ import { objectKey } from '../object-key.ts';
 import { hookPhasesOf } from '../plan/annotations.ts';
 import type { Cluster, Job } from '../ports.ts';
 import type { AppState } from '../state.ts';
+import { refreshAppHealth } from '../sync/refresh-health.ts';
 import { liveDiffers } from './live-differs.ts';
 
 export interface DriftReport {
@@ -107,7 +108,13 @@ export async function checkDrift(
   const loaded = await loadRepoConfig(checkout.dir);
   const specs = loaded.ok ? new Map(loaded.config.apps(env.name).map((a) => [a.name, a])) : new Map();
   const cluster = await deps.clusterFor(env);
-  for (const state of await deps.state.listApps(env.name)) {
+  for (const listed of await deps.state.listApps(env.name)) {
+    let state = listed;
+    try {
+      state = await refreshAppHealth(listed, { cluster, state: deps.state, clock: deps.clock });
+    } catch (error) {
+      deps.log.warn('health refresh failed', { env: env.name, app: listed.app, error: errorMessage(error) });
+    }
     if (!state.syncedRevision) continue;
     const desired = await deps.state.getDesired(env.name, state.app, state.syncedRevision);
     if (!desired) continue;

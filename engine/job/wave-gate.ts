@@ -1,5 +1,6 @@
 import { objectKey } from '../object-key.ts';
 import type { Clock, Cluster, StateStore } from '../ports.ts';
+import { refreshAppHealth } from '../sync/refresh-health.ts';
 import { type WaitOutcome, waitHealthy } from '../sync/wait-healthy.ts';
 
 /**
@@ -25,11 +26,19 @@ export async function waitForApps(
     }
   }
   const timeout = Math.max(...apps.map((a) => a.healthTimeoutSeconds), 1);
-  return waitHealthy(objects, {
+  const outcome = await waitHealthy(objects, {
     cluster: opts.cluster,
     clock: opts.clock,
     timeoutAt: new Date(opts.clock.now().getTime() + timeout * 1000),
     deadline: opts.deadline,
     pollIntervalMs: opts.pollIntervalMs,
   });
+  if (outcome.status === 'healthy') {
+    // Record what the gate saw, so the wave's apps show Healthy right away.
+    for (const app of apps) {
+      const state = await opts.state.getApp(opts.env, app.name);
+      if (state) await refreshAppHealth(state, opts);
+    }
+  }
+  return outcome;
 }

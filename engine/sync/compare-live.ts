@@ -8,6 +8,7 @@ import { hookPhasesOf } from '../plan/annotations.ts';
 import type { Cluster } from '../ports.ts';
 import { parseTrackingId, TRACKING_ANNOTATION } from '../render/tracking.ts';
 import type { InventoryEntry } from '../state.ts';
+import { readLive } from './read-live.ts';
 
 export interface Comparison {
   live: Map<string, KubeObject>;
@@ -25,12 +26,6 @@ export interface CompareOptions {
   ownedByApp(live: KubeObject): boolean;
   concurrency: number;
   ignoreDifferences: readonly IgnoreDifference[];
-}
-
-async function readLive(cluster: Cluster, ref: InventoryEntry): Promise<KubeObject | undefined> {
-  const info = await cluster.kindInfo(ref.apiVersion, ref.kind);
-  if (!info) return undefined;
-  return cluster.get(ref.apiVersion, ref.kind, ref.name, info.namespaced ? ref.namespace : undefined);
 }
 
 function entryOf(obj: KubeObject): InventoryEntry {
@@ -58,14 +53,7 @@ export async function compareLive(
   const result: Comparison = { live: new Map(), drift: new Map(), diffs: new Map(), rejected: [] };
   const refs = new Map<string, InventoryEntry>();
   for (const e of [...desired.map(entryOf), ...inventory]) refs.set(objectKey(e), e);
-  await Promise.all(
-    [...refs].map(([key, ref]) =>
-      limit(async () => {
-        const live = await readLive(cluster, ref);
-        if (live) result.live.set(key, live);
-      }),
-    ),
-  );
+  result.live = await readLive(cluster, [...refs.values()], opts.concurrency);
   await Promise.all(
     desired
       .filter((obj) => !hookPhasesOf(obj))

@@ -2,6 +2,7 @@ import { assessHealth } from '../health/assess-health.ts';
 import type { Health, KubeObject } from '../model.ts';
 import { describeObject } from '../object-key.ts';
 import type { Cluster } from '../ports.ts';
+import { readLive } from './read-live.ts';
 
 export interface ObservedObject {
   key: string;
@@ -68,14 +69,15 @@ export async function observeHealth(
 ): Promise<Map<string, Health & { live?: KubeObject }>> {
   const out = new Map<string, Health & { live?: KubeObject }>();
   const podCache = new Map<string, KubeObject[]>();
+  const live = await readLive(cluster, objects, 8);
   for (const o of objects) {
-    const live = await cluster.get(o.apiVersion, o.kind, o.name, o.namespace);
-    if (!live) {
+    const obj = live.get(o.key);
+    if (!obj) {
       out.set(o.key, { status: 'Missing', message: `${describeObject(o)} does not exist` });
       continue;
     }
-    const base = assessHealth(live) ?? { status: 'Healthy' as const };
-    out.set(o.key, { ...(await workloadHealth(live, base, cluster, podCache)), live });
+    const base = assessHealth(obj) ?? { status: 'Healthy' as const };
+    out.set(o.key, { ...(await workloadHealth(obj, base, cluster, podCache)), live: obj });
   }
   return out;
 }

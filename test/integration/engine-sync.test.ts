@@ -141,7 +141,7 @@ describe('engine against the real control plane', () => {
           (rs.spec as { replicas: number }).replicas,
         ]);
       },
-      (list) => list.some((i) => i[0]?.endsWith(':2.0.0') && i[1] === 0),
+      (list) => list.some((i) => String(i[0]).endsWith(':2.0.0') && i[1] === 0),
     );
     expect(images).toContainEqual(['ghcr.io/example/frontend:2.0.1', expect.any(Number)]);
     expect(images).toContainEqual(['ghcr.io/example/frontend:2.0.0', 0]);
