@@ -6,6 +6,7 @@
 //	syncwave-cluster kube-controller-manager [flags]
 //	syncwave-cluster kube-scheduler [flags]
 //	syncwave-cluster version
+//	syncwave-cluster exec PROGRAM [args]   (exec PROGRAM, dying with our parent: used for kwok)
 //
 // Each subcommand runs as its own process (the launcher in
 // harness/cluster.ts starts one process per component), so the global flag
@@ -29,7 +30,7 @@ import (
 )
 
 func usage() {
-	fmt.Fprintf(os.Stderr, "usage: %s etcd|kube-apiserver|kube-controller-manager|kube-scheduler|version [flags]\n",
+	fmt.Fprintf(os.Stderr, "usage: %s etcd|kube-apiserver|kube-controller-manager|kube-scheduler|exec|version [flags]\n",
 		filepath.Base(os.Args[0]))
 }
 
@@ -38,6 +39,7 @@ func main() {
 		usage()
 		os.Exit(2)
 	}
+	dieWithParent()
 	sub := os.Args[1]
 	// Hand the component its own argv: argv[0] is the component name.
 	os.Args = append([]string{sub}, os.Args[2:]...)
@@ -51,6 +53,9 @@ func main() {
 		os.Exit(cli.Run(controllermanager.NewControllerManagerCommand()))
 	case "kube-scheduler":
 		os.Exit(cli.Run(scheduler.NewSchedulerCommand()))
+	case "exec":
+		// PR_SET_PDEATHSIG (set above) survives execve, so PROGRAM dies with the launcher too.
+		os.Exit(execProgram(os.Args[1:]))
 	case "version":
 		fmt.Println(version.Get().GitVersion)
 	default:
