@@ -22,5 +22,6 @@ export type * from './ports.ts';
 export { renderApp } from './render/render-app.ts';
 export type { AppState, EnvironmentState, InventoryEntry, ResourceStatus } from './state.ts';
 export { type AppDiff, diffApp } from './sync/diff-app.ts';
+export { refreshAppHealth } from './sync/refresh-health.ts';
 export { type SyncAppResult, syncApp } from './sync/sync-app.ts';
 export type { SyncContext, SyncRequest } from './sync/sync-context.ts';

@@ -182,6 +182,9 @@ async function syncWaves(
       );
     for (const a of apps) s.done.add(a.name);
     if (i === waves.length - 1) break;
+    // Remember the finished wave: a job cut short from here on (a crash, a killed process) is
+    // continued without syncing these apps a second time.
+    if (!job.dryRun) await recordProgress(run, s);
     const gate = await waitForApps(
       apps.map((a) => ({ name: a.name, healthTimeoutSeconds: a.syncPolicy.healthTimeoutSeconds })),
       {
@@ -294,13 +297,20 @@ async function saveProgress(
   s: { done: Set<string>; envState?: EnvironmentState },
   message: string,
 ): Promise<JobResult> {
+  await recordProgress(run, s);
+  return { ...run.result, outcome: 'continue', message };
+}
+
+async function recordProgress(
+  run: JobRun,
+  s: { done: Set<string>; envState?: EnvironmentState },
+): Promise<void> {
   await run.deps.state.putEnvironment({
     ...(s.envState ?? { env: run.job.env }),
     env: run.job.env,
     inProgress: { jobId: run.job.id, revision: run.revision, appsDone: [...s.done] },
     updatedAt: run.deps.clock.now().toISOString(),
   });
-  return { ...run.result, outcome: 'continue', message };
 }
 
 async function finishJob(

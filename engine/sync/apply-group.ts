@@ -32,9 +32,10 @@ async function waitUntil(clock: Clock, timeoutMs: number, check: () => Promise<b
   return check();
 }
 
+/** A hook runs afresh on every sync: an earlier run of it is deleted first (BeforeHookCreation, also the only way a Job can run again). */
 async function recreateHook(task: SyncTask, opts: ApplyGroupOptions): Promise<void> {
   const { cluster } = opts;
-  if (!task.hook?.deletePolicies.includes('BeforeHookCreation')) return;
+  if (!task.hook) return;
   const existing = await cluster.get(task.apiVersion, task.kind, task.name, task.namespace);
   if (!existing) return;
   await cluster.delete(task.apiVersion, task.kind, task.name, task.namespace, {

@@ -1,4 +1,5 @@
 import { assessHealth } from '../health/assess-health.ts';
+import { podProblems } from '../health/pod-problems.ts';
 import type { Health, KubeObject } from '../model.ts';
 import { describeObject } from '../object-key.ts';
 import type { Cluster } from '../ports.ts';
@@ -26,13 +27,53 @@ function selects(
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
-function podSelector(obj: KubeObject): Record<string, string> | undefined {
-  const spec = obj.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined;
-  if (obj.kind === 'Job') {
-    const uid = obj.metadata.uid;
-    return uid ? { 'controller-uid': uid } : spec?.selector?.matchLabels;
+interface Caches {
+  pods: Map<string, KubeObject[]>;
+  replicaSets: Map<string, KubeObject[]>;
+}
+
+async function listCached(
+  cache: Map<string, KubeObject[]>,
+  cluster: Cluster,
+  kind: string,
+  apiVersion: string,
+  ns: string,
+): Promise<KubeObject[]> {
+  let items = cache.get(ns);
+  if (!items) {
+    items = await cluster.list(apiVersion, kind, { namespace: ns });
+    cache.set(ns, items);
   }
-  return spec?.selector?.matchLabels;
+  return items;
+}
+
+const ownedBy = (obj: KubeObject, uid: string | undefined) =>
+  !!uid && (obj.metadata.ownerReferences ?? []).some((o) => o.uid === uid);
+
+/** The pods of a workload's current revision: old pods on their way out are not its problem. */
+async function currentPods(obj: KubeObject, cluster: Cluster, caches: Caches): Promise<KubeObject[]> {
+  const ns = obj.metadata.namespace ?? '';
+  const pods = (await listCached(caches.pods, cluster, 'Pod', 'v1', ns)).filter(
+    (p) => !p.metadata.deletionTimestamp,
+  );
+  let owner = obj.metadata.uid;
+  if (obj.kind === 'Deployment') {
+    const revision = (rs: KubeObject) =>
+      Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+    const sets = (await listCached(caches.replicaSets, cluster, 'ReplicaSet', 'apps/v1', ns)).filter((rs) =>
+      ownedBy(rs, obj.metadata.uid),
+    );
+    owner = sets.sort((a, b) => revision(b) - revision(a))[0]?.metadata.uid;
+  }
+  if (obj.kind === 'StatefulSet') {
+    const update = (obj.status as { updateRevision?: string } | undefined)?.updateRevision;
+    return pods.filter(
+      (p) =>
+        ownedBy(p, obj.metadata.uid) &&
+        (!update || p.metadata.labels?.['controller-revision-hash'] === update),
+    );
+  }
+  return pods.filter((p) => ownedBy(p, owner));
 }
 
 /**
@@ -43,21 +84,12 @@ async function workloadHealth(
   obj: KubeObject,
   base: Health,
   cluster: Cluster,
-  podCache: Map<string, KubeObject[]>,
+  caches: Caches,
 ): Promise<Health> {
   if (base.status !== 'Progressing' || !WORKLOADS.has(obj.kind)) return base;
-  const ns = obj.metadata.namespace ?? '';
-  let pods = podCache.get(ns);
-  if (!pods) {
-    pods = await cluster.list('v1', 'Pod', { namespace: ns });
-    podCache.set(ns, pods);
-  }
-  const selector = podSelector(obj);
-  for (const pod of pods.filter((p) => selects(selector, p.metadata.labels))) {
-    const podHealth = assessHealth(pod) ?? { status: 'Unknown' };
-    if (podHealth.status === 'Degraded' && HOPELESS.test(podHealth.message ?? '')) {
-      return { status: 'Degraded', message: `pod ${pod.metadata.name}: ${podHealth.message}` };
-    }
+  for (const pod of await currentPods(obj, cluster, caches)) {
+    const stuck = podProblems(pod).find((line) => HOPELESS.test(line));
+    if (stuck) return { status: 'Degraded', message: stuck.replace(/^Pod\//, 'pod ') };
   }
   return base;
 }
@@ -68,7 +100,7 @@ export async function observeHealth(
   objects: readonly ObservedObject[],
 ): Promise<Map<string, Health & { live?: KubeObject }>> {
   const out = new Map<string, Health & { live?: KubeObject }>();
-  const podCache = new Map<string, KubeObject[]>();
+  const caches: Caches = { pods: new Map(), replicaSets: new Map() };
   const live = await readLive(cluster, objects, 8);
   for (const o of objects) {
     const obj = live.get(o.key);
@@ -77,7 +109,7 @@ export async function observeHealth(
       continue;
     }
     const base = assessHealth(obj) ?? { status: 'Healthy' as const };
-    out.set(o.key, { ...(await workloadHealth(obj, base, cluster, podCache)), live: obj });
+    out.set(o.key, { ...(await workloadHealth(obj, base, cluster, caches)), live: obj });
   }
   return out;
 }
