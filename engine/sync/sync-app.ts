@@ -217,18 +217,19 @@ async function runGroups(
         return { status: 'continue', operation: op, message: op.message };
       }
       if (waited.status !== 'healthy') {
+        await deleteHooks(ctx, group.tasks, 'HookFailed');
         await runSyncFailHooks(ctx, plan, results);
         return { status: 'failed', message: `${label}: ${waited.message}`, health };
       }
-      await deleteSucceededHooks(ctx, group.tasks);
+      await deleteHooks(ctx, group.tasks, 'HookSucceeded');
     }
   }
   return { status: 'done', health };
 }
 
-async function deleteSucceededHooks(ctx: SyncContext, tasks: readonly SyncTask[]): Promise<void> {
+async function deleteHooks(ctx: SyncContext, tasks: readonly SyncTask[], policy: 'HookSucceeded' | 'HookFailed'): Promise<void> {
   for (const t of tasks) {
-    if (!t.hook?.deletePolicies.includes('HookSucceeded')) continue;
+    if (!t.hook?.deletePolicies.includes(policy)) continue;
     await ctx.cluster
       .delete(t.apiVersion, t.kind, t.name, t.namespace, { propagationPolicy: 'Background' })
       .catch(() => undefined);
