@@ -22,6 +22,7 @@ export {
   type JobResult,
   loadRepoConfig,
   type RepoConfig,
+  refreshAppHealth,
   runJob,
 } from '../engine/index.ts';
 export { renderApp } from '../engine/render/render-app.ts';
@@ -40,6 +41,12 @@ export async function diffAppForCli(app: AppSpec, deps: EngineDeps, revision: st
   if (!rendered.ok) throw new Error(rendered.error.message);
   const cluster = await deps.clusterFor(app.env);
   const diff = await diffApp(app, rendered.objects, { cluster, state: deps.state });
+  // A cluster that cannot be reached or refuses us is an error (exit 2), not drift (exit 1).
+  const refused = (diff.rejected as Array<{ key: string; message: string; code?: string }>).find((r) =>
+    ['Unavailable', 'Unauthorized', 'Forbidden'].includes(r.code ?? ''),
+  );
+  if (refused)
+    throw new Error(`cannot compare ${app.env.name}/${app.name} with its cluster: ${refused.message}`);
   const objects: ObjectDiff[] = diff.objects
     .filter((o) => o.change !== 'unchanged')
     .map((o) => ({ object: describeObject(o), action: o.change, diff: o.unified }));

@@ -18,7 +18,15 @@ function step(name: string, cmd: string, args: string[]): number {
 function ensurePythonTools(): void {
   const have = (cmd: string) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
   if (have('moto_server') && have('cfn-lint')) return;
-  step('python tools', 'python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'moto[server]', 'cfn-lint']);
+  step('python tools', 'python3', [
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    'moto[server]',
+    'cfn-lint',
+  ]);
 }
 
 ensurePythonTools();

@@ -51,8 +51,8 @@ export class GitSource implements Source {
       await this.ensureCommit(ref);
       return ref;
     }
-    const refs = await this.listRefs();
-    const full = ref.startsWith('refs/') ? ref : undefined;
+    const refs = await this.listRefs(ref === 'HEAD' ? 'HEAD' : 'refs/');
+    const full = ref.startsWith('refs/') || ref === 'HEAD' ? ref : undefined;
     const match =
       refs.find((r) => r.ref === full) ??
       refs.find((r) => r.ref === `refs/heads/${ref}`) ??
@@ -104,13 +104,14 @@ export class GitSource implements Source {
     );
   }
 
-  private async listRefs() {
+  /** The server's refs under `prefix` ('HEAD' lists the default branch's HEAD, which 'refs/' leaves out). */
+  private async listRefs(prefix = 'refs/') {
     try {
       return await git.listServerRefs({
         http,
         url: this.opts.url,
         onAuth: this.onAuth,
-        prefix: 'refs/',
+        prefix,
         peelTags: true,
       });
     } catch (err) {

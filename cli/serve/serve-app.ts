@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { Environment } from '../../engine/model.ts';
 import type { Job, Queue } from '../../engine/ports.ts';
 import { DEFAULT_MAX_BODY_BYTES, handleWebhook } from '../../ingest/handle-webhook.ts';
-import { checkDrift, type DriftReport, type EngineDeps, type JobResult, runJob } from '../engine-api.ts';
+import {
+  checkDrift,
+  type DriftReport,
+  type EngineDeps,
+  type JobResult,
+  refreshAppHealth,
+  runJob,
+} from '../engine-api.ts';
 import { handleApi } from './api-routes.ts';
 import { DriftLoop } from './drift-loop.ts';
 import { HttpError, readBody, sendJson } from './http-io.ts';
@@ -23,6 +30,8 @@ export interface ServeAppOptions {
   /** The ref whose syncwave.yaml declares the environments; 'HEAD' unless told. */
   configRef?: string;
   driftIntervalMs: number;
+  /** How often apps that are not Healthy get their health refreshed; 3 s (at most the drift interval) unless told. */
+  healthIntervalMs?: number;
   maxBodyBytes?: number;
   /** Overrides for tests. */
   runJob?: (job: Job, deps: EngineDeps, opts: { deadline?: Date }) => Promise<JobResult>;
@@ -83,6 +92,31 @@ export function createServeApp(opts: ServeAppOptions): ServeApp {
         });
       } catch (err) {
         deps.log.error('drift check failed', { env: env.name, error: (err as Error).message });
+      }
+    }
+  }
+
+  /**
+   * Apps not Healthy get their health looked at again every few seconds (a sync records the
+   * health it saw at its end, usually Progressing for the last wave), so `app list` and
+   * `app wait --health` follow the rollout without waiting for the next drift round.
+   */
+  const health = new DriftLoop({
+    intervalMs: Math.min(opts.healthIntervalMs ?? 3000, opts.driftIntervalMs),
+    log: deps.log,
+    tick: () => healthRound(),
+  });
+
+  async function healthRound(): Promise<void> {
+    for (const env of config.environments) {
+      const apps = (await deps.state.listApps(env.name)).filter((a) => a.health.status !== 'Healthy');
+      if (apps.length === 0) continue;
+      try {
+        const cluster = await deps.clusterFor(env);
+        for (const app of apps)
+          await refreshAppHealth(app, { cluster, state: deps.state, clock: deps.clock });
+      } catch (err) {
+        deps.log.debug('health refresh failed', { env: env.name, error: (err as Error).message });
       }
     }
   }
@@ -150,6 +184,7 @@ export function createServeApp(opts: ServeAppOptions): ServeApp {
         server.listen(port, host, () => resolve());
       });
       drift.start();
+      health.start();
       const { port: bound } = server.address() as AddressInfo;
       return `http://${host}:${bound}`;
     },
@@ -159,6 +194,7 @@ export function createServeApp(opts: ServeAppOptions): ServeApp {
         server.closeIdleConnections();
       });
       await drift.stop();
+      await health.stop();
       await pool.stop();
     },
   };

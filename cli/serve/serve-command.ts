@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { openSource } from '../../adapters/git/open-source.ts';
@@ -98,6 +99,10 @@ async function serve(flags: ServeFlags): Promise<number> {
     context: flags.context,
     contextMap: parseContextMap(flags.contextMap),
     repo: flags.repo,
+    // One serve per data directory (its queue requeues every running job at start), so the lease
+    // owner is the data directory: after a crash (SIGKILL) the next start takes over the
+    // environment leases at once instead of waiting for them to expire.
+    owner: `serve@${hostname()}:${dataDir}`,
   });
   const app = createServeApp({
     deps,
