@@ -36,15 +36,22 @@ export class SqsQueue implements Queue {
     this.#queueUrl = options.queueUrl;
   }
 
-  async send(job: Job): Promise<void> {
+  /**
+   * Queues a job. `attempt` (1, 2, ...) marks a follow-up message of a job that stopped before its
+   * end: the job keeps its id (the engine resumes by it) and the message gets the deduplication id
+   * `<id>#<attempt>` and an `attempt` attribute.
+   */
+  async send(job: Job, opts: { attempt?: number } = {}): Promise<void> {
+    const attempt = opts.attempt ?? 0;
     await this.#client.call('SendMessage', {
       QueueUrl: this.#queueUrl,
       MessageBody: JSON.stringify(job),
       MessageGroupId: job.env,
-      MessageDeduplicationId: deduplicationId(job.id),
+      MessageDeduplicationId: deduplicationId(attempt > 0 ? `${job.id}#${attempt}` : job.id),
       MessageAttributes: {
         env: { DataType: 'String', StringValue: job.env },
         reason: { DataType: 'String', StringValue: job.reason },
+        ...(attempt > 0 ? { attempt: { DataType: 'Number', StringValue: String(attempt) } } : {}),
       },
     });
   }

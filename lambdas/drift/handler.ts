@@ -1,7 +1,95 @@
-// PLACEHOLDER, written by the serverless engineer only so that `cdk synth` has an entry to bundle.
-// The lead replaces this file with the real drift handler (see issue 5). Nothing here is product code.
-export async function handler(): Promise<never> {
-  throw new Error(
-    'syncwave drift handler is a placeholder: deploy a build with the real lambdas/drift/handler.ts',
-  );
+/**
+ * The drift Lambda (EventBridge Scheduler, `rate(3 minutes)` by default): per environment, a branch
+ * head that moved without a webhook becomes a `poll` job, and an app whose live state drifted from
+ * its last synced desired state becomes a `self-heal` job (engine/drift/check-drift.ts). Jobs go
+ * to the same FIFO queue as the webhook's, so they run in order with pushes.
+ *
+ * Environment: see lambdas/shared/sync-config.ts (the CDK stack sets it).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { METRIC, METRICS_NAMESPACE, SERVICE } from '../../adapters/aws/metric-names.ts';
+import { checkDrift, type Environment } from '../../engine/index.ts';
+import { syncConfigFromEnv } from '../shared/sync-config.ts';
+import { createSyncRuntime } from '../shared/sync-deps.ts';
+
+const logger = new Logger({ serviceName: 'syncwave-drift' });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE.drift });
+const runtime = createSyncRuntime(syncConfigFromEnv(process.env), { logger, service: 'drift' });
+
+export interface DriftCheckSummary {
+  environments: Array<{
+    env: string;
+    head?: string;
+    outOfSync: string[];
+    jobs: Array<{ id: string; reason: string; apps?: string[] }>;
+    error?: string;
+  }>;
+}
+
+/** The schedule's payload is not used: every run checks every environment. */
+export async function handler(event: unknown, context?: Context): Promise<DriftCheckSummary> {
+  if (context) logger.addContext(context);
+  const scheduledTime = (event as { time?: string } | undefined)?.time;
+  const summary: DriftCheckSummary = { environments: [] };
+  let outOfSync = 0;
+  let corrections = 0;
+  try {
+    const deps = await runtime.deps();
+    for (const deployed of runtime.config.environments) {
+      const started = Date.now();
+      const env: Environment = {
+        name: deployed.name,
+        branch: deployed.branch,
+        cluster: deployed.cluster,
+        ...(deployed.namespacePrefix ? { namespacePrefix: deployed.namespacePrefix } : {}),
+      };
+      try {
+        const report = await checkDrift(env, deps, { repo: runtime.config.repo });
+        for (const job of report.jobs) await runtime.queue.send(job);
+        const selfHeal = report.jobs.filter((j) => j.reason === 'self-heal').length;
+        // Per environment ({service, env}); the dashboard reads the total ({service}) below.
+        const perEnv = metrics.singleMetric();
+        perEnv.addDimension('env', env.name);
+        perEnv.addMetric(METRIC.appsOutOfSync, MetricUnit.Count, report.outOfSync.length);
+        outOfSync += report.outOfSync.length;
+        corrections += selfHeal;
+        logger.info('drift checked', {
+          env: env.name,
+          revision: report.head,
+          outOfSync: report.outOfSync,
+          jobs: report.jobs.map((j) => j.id),
+          outcome: report.jobs.length ? 'queued' : 'in-sync',
+          durationMs: Date.now() - started,
+          ...(scheduledTime ? { scheduledTime } : {}),
+        });
+        summary.environments.push({
+          env: env.name,
+          head: report.head,
+          outOfSync: report.outOfSync,
+          jobs: report.jobs.map((j) => ({ id: j.id, reason: j.reason, ...(j.apps ? { apps: j.apps } : {}) })),
+        });
+      } catch (err) {
+        // One environment's failure (a cluster down, a bad token) must not hide the others.
+        logger.error('drift check failed', {
+          env: env.name,
+          error: err as Error,
+          outcome: 'error',
+          durationMs: Date.now() - started,
+        });
+        summary.environments.push({ env: env.name, outOfSync: [], jobs: [], error: (err as Error).message });
+      }
+    }
+  } finally {
+    metrics.addMetric(METRIC.appsOutOfSync, MetricUnit.Count, outOfSync);
+    metrics.addMetric(METRIC.driftCorrections, MetricUnit.Count, corrections);
+    metrics.publishStoredMetrics();
+  }
+  const failed = summary.environments.filter((e) => e.error);
+  if (failed.length) {
+    // The invocation fails (the Errors alarm sees it) after every environment was tried.
+    throw new Error(`drift check failed for ${failed.map((e) => `${e.env}: ${e.error}`).join('; ')}`);
+  }
+  return summary;
 }

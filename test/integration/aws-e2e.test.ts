@@ -1,0 +1,742 @@
+/**
+ * The serverless path end to end, on this machine with no AWS account:
+ *
+ *   signed push (API Gateway v2 event) -> lambdas/webhook -> SQS FIFO (moto)
+ *   -> messages received from moto, as Lambda's event source mapping would -> lambdas/worker
+ *   -> real control plane (kube-apiserver + controllers + kwok), DynamoDB + S3 (moto),
+ *      commit status to a loopback stand-in for GitHub's API
+ *   EventBridge Scheduler event -> lambdas/drift -> self-heal job -> lambdas/worker
+ *
+ * Real parts: moto for SQS/DynamoDB/S3/Secrets Manager, the control plane from global-setup, a
+ * git smart-HTTP server on loopback (with token auth) holding the example repository, real helm and
+ * kubectl. The one stand-in is GitHub's commit-status API, which cannot run here.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+  SQSBatchResponse,
+  SQSEvent,
+  SQSRecord,
+} from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AwsJsonClient } from '../../adapters/aws/aws-json-client.ts';
+import { DynamoStateStore } from '../../adapters/aws/dynamo-state-store.ts';
+import { S3DesiredStore } from '../../adapters/aws/s3-desired-store.ts';
+import { SqsQueue } from '../../adapters/aws/sqs-queue.ts';
+import { PARTITION_KEY, SORT_KEY } from '../../adapters/aws/table-schema.ts';
+import { KubeCluster } from '../../adapters/kube/kube-cluster.ts';
+import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
+import type { KubeObject } from '../../engine/index.ts';
+import { type AwsEmulator, startAwsEmulator } from '../../harness/aws-emulator.ts';
+import { type RunningGitServer, startGitServer } from '../../harness/git-server.ts';
+import { createWorkRepo, type GitWorkRepo } from '../../harness/git-work-repo.ts';
+import { ordinaryPush } from '../unit/ingest/github-push-examples.ts';
+
+const EXAMPLES = new URL('../../examples/', import.meta.url).pathname;
+const WEBHOOK_SECRET = 'e2e-webhook-secret';
+const GIT_TOKEN = 'e2e-git-token';
+const ID = `e2e${process.pid % 1000}${Date.now() % 10_000}`;
+const ENV = `aws${ID}`;
+const ns = (app: string) => `${ID}-${app}`;
+
+type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+type DriftHandler = (
+  event: unknown,
+  context?: Context,
+) => Promise<{ environments: Array<{ env: string; outOfSync: string[]; jobs: Array<{ reason: string }> }> }>;
+
+interface StatusPost {
+  path: string;
+  authorization?: string;
+  body: { state: string; context: string; description?: string };
+}
+
+let aws: AwsEmulator;
+let sqs: SQSClient;
+let queueUrl: string;
+let queueArn: string;
+let state: DynamoStateStore;
+let git: RunningGitServer;
+let repo: GitWorkRepo;
+let cluster: KubeCluster;
+let github: Server;
+const statuses: StatusPost[] = [];
+const logLines: Array<Record<string, unknown>> = [];
+let webhook: ApiHandler;
+let worker: WorkerHandler;
+let drift: DriftHandler;
+const saved = { ...process.env };
+
+/**
+ * A stand-in for GitHub's commit-status API (POST /repos/:owner/:repo/statuses/:sha): GitHub's
+ * API cannot run here. It records what the worker's GithubNotifier (Octokit) sends.
+ */
+async function startGithubStandIn(): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on('end', () => {
+      const m = /^\/repos\/[^/]+\/[^/]+\/statuses\/[0-9a-f]{40}$/.exec(req.url ?? '');
+      if (req.method === 'POST' && m) {
+        statuses.push({
+          path: req.url!,
+          authorization: req.headers.authorization,
+          body: JSON.parse(body),
+        });
+        res
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ id: statuses.length }));
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address() as { port: number };
+  return { server, url: `http://127.0.0.1:${addr.port}` };
+}
+
+beforeAll(async () => {
+  aws = await startAwsEmulator();
+  sqs = new SQSClient(aws.clientConfig);
+  // The resources as infra/ defines them: FIFO queue, one table (pk/sk, on demand), a bucket, secrets.
+  queueUrl = (
+    await sqs.send(
+      new CreateQueueCommand({
+        QueueName: `syncwave-jobs-${ID}.fifo`,
+        Attributes: { FifoQueue: 'true', VisibilityTimeout: '1800' },
+      }),
+    )
+  ).QueueUrl!;
+  queueArn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
+  ).Attributes!.QueueArn!;
+  const dynamo = new DynamoDBClient(aws.clientConfig);
+  const tableName = `syncwave-state-${ID}`;
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: PARTITION_KEY, AttributeType: 'S' },
+        { AttributeName: SORT_KEY, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
+        { AttributeName: SORT_KEY, KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  const s3 = new S3Client(aws.clientConfig);
+  const bucketName = `syncwave-desired-${ID}`.toLowerCase();
+  await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+  state = new DynamoStateStore({
+    client: dynamo,
+    tableName,
+    desired: new S3DesiredStore({ client: s3, bucket: bucketName }),
+  });
+  const secrets = new SecretsManagerClient(aws.clientConfig);
+  const webhookSecretArn = (
+    await secrets.send(new CreateSecretCommand({ Name: `webhook-${ID}`, SecretString: WEBHOOK_SECRET }))
+  ).ARN!;
+  const gitTokenArn = (
+    await secrets.send(new CreateSecretCommand({ Name: `git-token-${ID}`, SecretString: GIT_TOKEN }))
+  ).ARN!;
+  secrets.destroy();
+
+  // The GitOps repository on a loopback git server that wants the token, as a private repo would.
+  const dir = await mkdtemp(join(tmpdir(), 'sw-aws-e2e-'));
+  git = await startGitServer({ root: join(dir, 'git'), auth: `x-access-token:${GIT_TOKEN}` });
+  const repoUrl = `${git.url}/acme/gitops.git`;
+  repo = await createWorkRepo({
+    dir: join(dir, 'work'),
+    from: EXAMPLES,
+    branches: ['develop'],
+    bareDir: join(dir, 'git', 'acme', 'gitops.git'),
+    remoteUrl: repoUrl.replace('http://', `http://x-access-token:${GIT_TOKEN}@`),
+  });
+  const config = (await readFile(join(repo.dir, 'syncwave.yaml'), 'utf8'))
+    .replace(/^ {2}dev: .*$/m, `  ${ENV}: { branch: develop, cluster: test, namespacePrefix: ${ID}- }`)
+    .replace(/^ {2}prod: .*$/m, '')
+    .replaceAll('values-${env}.yaml', 'values-dev.yaml');
+  await writeFile(join(repo.dir, 'syncwave.yaml'), config);
+  await repo.commitAll(`environment ${ENV}`);
+  await repo.push('develop');
+
+  const stand = await startGithubStandIn();
+  github = stand.server;
+  const tools = await ensureTools();
+  cluster = await KubeCluster.fromKubeconfig({ kubeconfigPath: process.env.KUBECONFIG });
+
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_REGION: aws.region,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    SYNCWAVE_ENVIRONMENTS: JSON.stringify([
+      { name: ENV, branch: 'develop', cluster: 'test', region: aws.region, namespacePrefix: `${ID}-` },
+    ]),
+    SYNCWAVE_QUEUE_URL: queueUrl,
+    SYNCWAVE_WEBHOOK_SECRET_ID: webhookSecretArn,
+    SYNCWAVE_REPO: repoUrl,
+    SYNCWAVE_TABLE_NAME: tableName,
+    SYNCWAVE_BUCKET_NAME: bucketName,
+    SYNCWAVE_GIT_TOKEN_SECRET_ID: gitTokenArn,
+    SYNCWAVE_HISTORY_LIMIT: '10',
+    SYNCWAVE_GITHUB_API_URL: stand.url,
+    SYNCWAVE_KUBECONFIG: process.env.KUBECONFIG,
+    SYNCWAVE_CACHE: join(dir, 'cache'),
+    SYNCWAVE_TOOLS_DIR: dirname(dirname(tools.helm)),
+  });
+  // The handlers' JSON log lines (Powertools writes them to stdout), to check what they said.
+  const write = process.stdout.write.bind(process.stdout);
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        logLines.push(JSON.parse(line));
+        if (process.env.SYNCWAVE_E2E_LOGS) write(`${line}\n`);
+      } catch {
+        // not JSON
+      }
+    }
+    if (text.startsWith('{')) return true;
+    return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+  });
+  // The handlers read their configuration at module init: import them after the variables are set.
+  vi.resetModules();
+  ({ handler: webhook } = await import('../../lambdas/webhook/handler.ts'));
+  ({ handler: worker } = await import('../../lambdas/worker/handler.ts'));
+  ({ handler: drift } = await import('../../lambdas/drift/handler.ts'));
+}, 180_000);
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  process.env = saved;
+  for (const app of ['database', 'backend', 'frontend']) {
+    await cluster
+      ?.delete('v1', 'Namespace', ns(app), undefined, { propagationPolicy: 'Background' })
+      .catch(() => {});
+  }
+  sqs?.destroy();
+  await git?.stop();
+  await new Promise((r) => (github ? github.close(r) : r(undefined)));
+  await aws?.stop();
+}, 60_000);
+
+/** A push payload from @octokit/webhooks-examples, changed to our repository, branch and commits. */
+function pushPayload(opts: {
+  before: string;
+  commits: Array<{ id: string; message: string; modified: string[] }>;
+  created?: boolean;
+}) {
+  const p = ordinaryPush('develop');
+  const after = opts.commits.at(-1)!.id;
+  p.before = opts.before;
+  p.after = after;
+  p.created = opts.created ?? false;
+  p.compare = `https://github.com/acme/gitops/compare/${opts.before.slice(0, 12)}...${after.slice(0, 12)}`;
+  p.repository.name = 'gitops';
+  p.repository.full_name = 'acme/gitops';
+  p.repository.clone_url = process.env.SYNCWAVE_REPO;
+  p.repository.html_url = 'https://github.com/acme/gitops';
+  p.repository.ssh_url = 'git@github.com:acme/gitops.git';
+  p.repository.git_url = 'git://github.com/acme/gitops.git';
+  const template = p.head_commit ?? p.commits[0];
+  p.commits = opts.commits.map((c) => ({
+    ...template,
+    id: c.id,
+    tree_id: c.id,
+    message: c.message,
+    url: `https://github.com/acme/gitops/commit/${c.id}`,
+    added: [],
+    removed: [],
+    modified: c.modified,
+  }));
+  p.head_commit = p.commits.at(-1);
+  p.size = p.commits.length;
+  return p;
+}
+
+/** The API Gateway HTTP API (payload v2) event GitHub's delivery becomes, signed with the secret. */
+function apiEvent(payload: unknown, deliveryId: string): APIGatewayProxyEventV2 {
+  const raw = JSON.stringify(payload);
+  const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(raw).digest('hex')}`;
+  return {
+    version: '2.0',
+    routeKey: 'POST /webhook',
+    rawPath: '/webhook',
+    rawQueryString: '',
+    headers: {
+      accept: '*/*',
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(raw)),
+      'user-agent': 'GitHub-Hookshot/7a5d9b1',
+      'x-github-event': 'push',
+      'x-github-delivery': deliveryId,
+      'x-github-hook-id': '491234567',
+      'x-hub-signature-256': signature,
+    },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'e2eapi',
+      domainName: 'e2eapi.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'e2eapi',
+      http: {
+        method: 'POST',
+        path: '/webhook',
+        protocol: 'HTTP/1.1',
+        sourceIp: '140.82.115.1',
+        userAgent: 'GitHub-Hookshot/7a5d9b1',
+      },
+      requestId: randomUUID(),
+      routeKey: 'POST /webhook',
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+    body: raw,
+    isBase64Encoded: false,
+  };
+}
+
+function lambdaContext(name: string, timeoutMs = 300_000): Context {
+  const end = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${aws.region}:123456789012:function:${name}`,
+    memoryLimitInMB: '1769',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: `2026/11/27/[$LATEST]${randomUUID().replaceAll('-', '')}`,
+    getRemainingTimeInMillis: () => end - Date.now(),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+/** The SQS event Lambda's event source mapping builds from received messages. */
+function sqsEvent(messages: Message[]): SQSEvent {
+  return {
+    Records: messages.map(
+      (m): SQSRecord => ({
+        messageId: m.MessageId!,
+        receiptHandle: m.ReceiptHandle!,
+        body: m.Body!,
+        attributes: {
+          ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+          SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
+          SenderId: m.Attributes?.SenderId ?? 'AIDAEXAMPLE',
+          ApproximateFirstReceiveTimestamp:
+            m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+          SequenceNumber: m.Attributes?.SequenceNumber,
+          MessageGroupId: m.Attributes?.MessageGroupId,
+          MessageDeduplicationId: m.Attributes?.MessageDeduplicationId,
+        },
+        messageAttributes: Object.fromEntries(
+          Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [
+            k,
+            { stringValue: v.StringValue, dataType: v.DataType!, stringListValues: [], binaryListValues: [] },
+          ]),
+        ),
+        md5OfBody: m.MD5OfBody!,
+        eventSource: 'aws:sqs',
+        eventSourceARN: queueArn,
+        awsRegion: aws.region,
+      }),
+    ),
+  };
+}
+
+async function receive(): Promise<Message[]> {
+  const got = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 0,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    }),
+  );
+  return got.Messages ?? [];
+}
+
+/**
+ * Plays Lambda's SQS event source mapping: receive a batch, invoke the worker, delete what it did
+ * not report as failed; until the queue is empty (follow-up messages included).
+ */
+async function drainToWorker(): Promise<{ batches: SQSEvent[]; failures: string[] }> {
+  const batches: SQSEvent[] = [];
+  const failures: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const messages = await receive();
+    if (!messages.length) break;
+    const event = sqsEvent(messages);
+    batches.push(event);
+    const res = await worker(event, lambdaContext('syncwave-worker'));
+    const failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
+    failures.push(...failed);
+    for (const m of messages) {
+      if (!failed.has(m.MessageId!))
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+    }
+  }
+  return { batches, failures };
+}
+
+async function deployment(app: string): Promise<KubeObject> {
+  const d = await cluster.get('apps/v1', 'Deployment', app, ns(app));
+  if (!d) throw new Error(`no Deployment ${app} in ${ns(app)}`);
+  return d;
+}
+
+const imageOf = (d: KubeObject) =>
+  (d.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]
+    ?.image;
+
+async function setTag(tag: string): Promise<string> {
+  const file = join(repo.dir, 'apps/frontend/values.yaml');
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, text.replace(/tag: "[^"]*"/, `tag: "${tag}"`));
+  return repo.commitAll(`frontend ${tag}`);
+}
+
+const logsFor = (deliveryId: string) =>
+  logLines.filter((l) => String(l.deliveryId ?? '').startsWith(deliveryId));
+
+describe('serverless path: webhook -> SQS FIFO -> worker -> cluster; drift -> self-heal', () => {
+  let first: string;
+  let c1: string;
+  const push1 = randomUUID();
+
+  it('deploys the branch, then a signed push of image.tag 2.0.0 -> 2.0.1 rolls out the frontend', async () => {
+    first = await repo.head();
+    // The push that created the branch: all apps, in waves.
+    const created = pushPayload({
+      before: '0000000000000000000000000000000000000000',
+      commits: [{ id: first, message: `environment ${ENV}`, modified: ['syncwave.yaml'] }],
+      created: true,
+    });
+    const r0 = await webhook(apiEvent(created, randomUUID()));
+    expect(r0.statusCode, r0.body).toBe(202);
+    const d0 = await drainToWorker();
+    expect(d0.failures).toEqual([]);
+    expect(imageOf(await deployment('frontend'))).toBe('ghcr.io/example/frontend:2.0.0');
+
+    c1 = await setTag('2.0.1');
+    await repo.push('develop');
+    const r1 = await webhook(
+      apiEvent(
+        pushPayload({
+          before: first,
+          commits: [{ id: c1, message: 'frontend 2.0.1', modified: ['apps/frontend/values.yaml'] }],
+        }),
+        push1,
+      ),
+    );
+    expect(r1.statusCode, r1.body).toBe(202);
+    expect(JSON.parse(r1.body!).jobs).toMatchObject([
+      { id: `${push1}:${ENV}`, env: ENV, revision: c1, changedPaths: ['apps/frontend/values.yaml'] },
+    ]);
+    const d1 = await drainToWorker();
+    expect(d1.failures).toEqual([]);
+    // The message as SQS delivered it: FIFO group = environment, deduplication = delivery id.
+    expect(d1.batches[0]!.Records[0]!.attributes).toMatchObject({
+      MessageGroupId: ENV,
+      MessageDeduplicationId: `${push1}:${ENV}`,
+    });
+
+    const frontend = await deployment('frontend');
+    expect(imageOf(frontend)).toBe('ghcr.io/example/frontend:2.0.1');
+    // Rolled out: the controller made a new ReplicaSet and scaled the old one down.
+    await expect
+      .poll(
+        async () => {
+          const rss = await cluster.list('apps/v1', 'ReplicaSet', { namespace: ns('frontend') });
+          return rss.map((rs) => [imageOf(rs), (rs.spec as { replicas: number }).replicas]);
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toContainEqual(['ghcr.io/example/frontend:2.0.0', 0]);
+
+    // State and history in DynamoDB.
+    const app = await state.getApp(ENV, 'frontend');
+    expect(app).toMatchObject({ env: ENV, app: 'frontend', syncedRevision: c1, syncStatus: 'Synced' });
+    const history = await state.listHistory(ENV, 'frontend');
+    expect(history.map((h) => h.revision)).toEqual([c1, first]);
+    expect(history[0]).toMatchObject({ deliveryId: `${push1}:${ENV}`, phase: 'Succeeded' });
+    expect((await state.getEnvironment(ENV))?.lastRevision).toBe(c1);
+    // Only the frontend was affected by the change.
+    expect((await state.listHistory(ENV, 'backend')).map((h) => h.revision)).toEqual([first]);
+    expect(await state.getDesired(ENV, 'frontend', c1)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'Deployment' })]),
+    );
+
+    // The commit status, as received by the GitHub stand-in: pending, then success.
+    const forC1 = statuses.filter((s) => s.path === `/repos/acme/gitops/statuses/${c1}`);
+    expect(forC1.map((s) => s.body.state)).toEqual(['pending', 'success']);
+    expect(forC1[1]!.body.context).toBe(`syncwave/${ENV}`);
+    expect(forC1[1]!.authorization).toBe(`token ${GIT_TOKEN}`);
+
+    // The worker logged with the shared keys.
+    expect(logsFor(push1)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ message: 'job finished', env: ENV, revision: c1, outcome: 'succeeded' }),
+        expect.objectContaining({ message: 'app synced', app: 'frontend', wave: 2 }),
+      ]),
+    );
+  });
+
+  it('the same delivery sent twice syncs once', async () => {
+    const payload = pushPayload({
+      before: first,
+      commits: [{ id: c1, message: 'frontend 2.0.1', modified: ['apps/frontend/values.yaml'] }],
+    });
+    const again = await webhook(apiEvent(payload, push1));
+    expect(again.statusCode).toBe(202);
+    const d = await drainToWorker();
+    expect(d.failures).toEqual([]);
+    // And once more at the worker, as an at-least-once redelivery of the message would arrive.
+    const redelivered = await worker(
+      {
+        Records: [
+          {
+            messageId: randomUUID(),
+            receiptHandle: 'redelivered',
+            body: JSON.stringify(JSON.parse(again.body!).jobs[0]),
+            attributes: {
+              ApproximateReceiveCount: '2',
+              SentTimestamp: String(Date.now()),
+              SenderId: 'AIDAEXAMPLE',
+              ApproximateFirstReceiveTimestamp: String(Date.now()),
+              MessageGroupId: ENV,
+              MessageDeduplicationId: `${push1}:${ENV}`,
+            },
+            messageAttributes: {},
+            md5OfBody: '',
+            eventSource: 'aws:sqs',
+            eventSourceARN: queueArn,
+            awsRegion: aws.region,
+          },
+        ],
+      },
+      lambdaContext('syncwave-worker'),
+    );
+    expect(redelivered.batchItemFailures).toEqual([]);
+    const history = await state.listHistory(ENV, 'frontend');
+    expect(history.filter((h) => h.revision === c1)).toHaveLength(1);
+    expect(
+      logsFor(push1)
+        .filter((l) => l.message === 'job result')
+        .map((l) => l.outcome),
+    ).toEqual(expect.arrayContaining(['succeeded', 'skipped']));
+    expect(
+      logsFor(push1).filter((l) => l.outcome === 'succeeded' && l.message === 'job result'),
+    ).toHaveLength(1);
+  });
+
+  it('an older revision delivered after a newer one is recorded as skipped', async () => {
+    const c2 = await setTag('2.0.2');
+    const c3 = await setTag('2.0.3');
+    await repo.push('develop');
+    const newer = randomUUID();
+    const older = randomUUID();
+    const r3 = await webhook(
+      apiEvent(
+        pushPayload({
+          before: c1,
+          commits: [
+            { id: c2, message: 'frontend 2.0.2', modified: ['apps/frontend/values.yaml'] },
+            { id: c3, message: 'frontend 2.0.3', modified: ['apps/frontend/values.yaml'] },
+          ],
+        }),
+        newer,
+      ),
+    );
+    expect(r3.statusCode).toBe(202);
+    expect((await drainToWorker()).failures).toEqual([]);
+    expect(imageOf(await deployment('frontend'))).toBe('ghcr.io/example/frontend:2.0.3');
+
+    // A delayed delivery of the push that moved develop to c2.
+    const r2 = await webhook(
+      apiEvent(
+        pushPayload({
+          before: c1,
+          commits: [{ id: c2, message: 'frontend 2.0.2', modified: ['apps/frontend/values.yaml'] }],
+        }),
+        older,
+      ),
+    );
+    expect(r2.statusCode).toBe(202);
+    expect((await drainToWorker()).failures).toEqual([]);
+    const skipped = logsFor(older).find((l) => l.message === 'job result');
+    expect(skipped).toMatchObject({ outcome: 'skipped', revision: c2 });
+    expect(String(skipped?.detail)).toMatch(/older than/);
+    expect(imageOf(await deployment('frontend'))).toBe('ghcr.io/example/frontend:2.0.3');
+    expect((await state.getEnvironment(ENV))?.lastRevision).toBe(c3);
+    expect((await state.listHistory(ENV, 'frontend')).map((h) => h.revision)).not.toContain(c2);
+  });
+
+  it('a manual scale is found by the drift handler and healed by the self-heal job it queues', async () => {
+    const inGit = (await deployment('backend')).spec as { replicas: number };
+    expect(inGit.replicas).not.toBe(5);
+    await cluster.apply(
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'backend', namespace: ns('backend') },
+        spec: { replicas: 5 },
+      },
+      { dryRun: false, force: true, fieldManager: 'kubectl-scale' },
+    );
+    // The event EventBridge Scheduler delivers (Scheduled Event from aws.scheduler).
+    const report = await drift(
+      {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.scheduler',
+        account: '123456789012',
+        time: new Date().toISOString(),
+        region: aws.region,
+        resources: [`arn:aws:scheduler:${aws.region}:123456789012:schedule/default/syncwave-drift`],
+        detail: '{}',
+      },
+      lambdaContext('syncwave-drift', 120_000),
+    );
+    expect(report.environments).toMatchObject([
+      { env: ENV, outOfSync: ['backend'], jobs: [{ reason: 'self-heal', apps: ['backend'] }] },
+    ]);
+    const { batches, failures } = await drainToWorker();
+    expect(failures).toEqual([]);
+    expect(JSON.parse(batches[0]!.Records[0]!.body)).toMatchObject({
+      reason: 'self-heal',
+      apps: ['backend'],
+    });
+    expect(((await deployment('backend')).spec as { replicas: number }).replicas).toBe(inGit.replicas);
+    const history = await state.listHistory(ENV, 'backend');
+    expect(history[0]).toMatchObject({ initiator: 'self-heal', phase: 'Succeeded' });
+
+    // Healed: the next check finds nothing and queues nothing.
+    const after = await drift({}, lambdaContext('syncwave-drift', 120_000));
+    expect(after.environments).toMatchObject([{ env: ENV, outOfSync: [], jobs: [] }]);
+    expect(await receive()).toEqual([]);
+  });
+
+  it('a rollout longer than the invocation stops before the timeout and continues in a follow-up message', async () => {
+    // A new backend image whose pods count as available only 12 s after they are ready: its wave
+    // cannot be healthy within an invocation that has 36 s left (the worker stops 30 s before).
+    const file = join(repo.dir, 'apps/backend/base/deployment.yaml');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8'))
+        .replace(/^ {2}replicas: (\d+)$/m, '  replicas: $1\n  minReadySeconds: 12')
+        .replace('backend:1.4.0', 'backend:1.4.1'),
+    );
+    await repo.commitAll('backend 1.4.1, minReadySeconds');
+    const before = await repo.head('HEAD~1');
+    const c4 = await setTag('2.0.4');
+    await repo.push('develop');
+    const delivery = randomUUID();
+    const res = await webhook(
+      apiEvent(
+        pushPayload({
+          before,
+          commits: [
+            {
+              id: await repo.head('HEAD~1'),
+              message: 'backend',
+              modified: ['apps/backend/base/deployment.yaml'],
+            },
+            { id: c4, message: 'frontend 2.0.4', modified: ['apps/frontend/values.yaml'] },
+          ],
+        }),
+        delivery,
+      ),
+    );
+    expect(res.statusCode, res.body).toBe(202);
+    const messages = await receive();
+    expect(messages).toHaveLength(1);
+    const short = await worker(sqsEvent(messages), lambdaContext('syncwave-worker', 36_000));
+    expect(short.batchItemFailures).toEqual([]);
+    await sqs.send(
+      new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: messages[0]!.ReceiptHandle! }),
+    );
+    expect((await state.getEnvironment(ENV))?.inProgress).toMatchObject({
+      jobId: `${delivery}:${ENV}`,
+      revision: c4,
+    });
+    expect(imageOf(await deployment('frontend'))).toBe('ghcr.io/example/frontend:2.0.3');
+
+    const { batches, failures } = await drainToWorker();
+    expect(failures).toEqual([]);
+    expect(batches[0]!.Records[0]!.messageAttributes.attempt?.stringValue).toBe('1');
+    expect(JSON.parse(batches[0]!.Records[0]!.body).id).toBe(`${delivery}:${ENV}`);
+    expect(imageOf(await deployment('frontend'))).toBe('ghcr.io/example/frontend:2.0.4');
+    const backend = await deployment('backend');
+    expect((backend.spec as { minReadySeconds?: number }).minReadySeconds).toBe(12);
+    expect(imageOf(backend)).toBe('ghcr.io/example/backend:1.4.1');
+    const envState = await state.getEnvironment(ENV);
+    expect(envState?.lastRevision).toBe(c4);
+    expect(envState?.inProgress).toBeUndefined();
+    expect((await state.listHistory(ENV, 'backend')).filter((h) => h.revision === c4)).toHaveLength(1);
+    expect((await state.listHistory(ENV, 'frontend')).filter((h) => h.revision === c4)).toHaveLength(1);
+    const forC4 = statuses.filter((s) => s.path.endsWith(`/statuses/${c4}`)).map((s) => s.body.state);
+    expect(forC4.at(-1)).toBe('success');
+  });
+
+  it("a follow-up message of a job that stopped early is not dropped by SQS's deduplication", async () => {
+    const queue = new SqsQueue({ client: AwsJsonClient.fromEnv('sqs', process.env), queueUrl });
+    const job = {
+      id: `long-rollout-${ID}:${ENV}`,
+      repo: process.env.SYNCWAVE_REPO!,
+      env: ENV,
+      revision: await repo.head(),
+      changedPaths: [] as string[],
+      reason: 'manual' as const,
+      dryRun: true,
+      enqueuedAt: new Date().toISOString(),
+    };
+    await queue.send(job);
+    await queue.send(job); // a duplicate: dropped
+    await queue.send(job, { attempt: 1 }); // the follow-up: same job id, kept
+    const seen: Message[] = [];
+    for (let i = 0; i < 5; i++) {
+      const got = await receive();
+      if (!got.length) break;
+      seen.push(...got);
+      for (const m of got)
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+    }
+    expect(seen.map((m) => [JSON.parse(m.Body!).id, m.MessageAttributes?.attempt?.StringValue])).toEqual([
+      [job.id, undefined],
+      [job.id, '1'],
+    ]);
+  });
+});
