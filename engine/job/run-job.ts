@@ -142,9 +142,12 @@ async function runLeased(run: JobRun): Promise<JobResult> {
     );
   }
   const cluster = await deps.clusterFor(env);
+  const doneApps = selected.filter((a) => done.has(a.name));
+  const lastDoneWave = Math.max(...doneApps.map((a) => a.wave));
   return syncWaves(run, {
     config: loaded.config,
     apps: todo,
+    resumedGate: doneApps.filter((a) => a.wave === lastDoneWave),
     done,
     objects: rendered.objects,
     cluster,
@@ -157,6 +160,8 @@ async function syncWaves(
   s: {
     config: RepoConfig;
     apps: AppSpec[];
+    /** Resuming: the apps of the last finished wave, healthy before anything else is synced. */
+    resumedGate: AppSpec[];
     done: Set<string>;
     objects: Map<string, KubeObject[]>;
     cluster: Cluster;
@@ -165,6 +170,12 @@ async function syncWaves(
 ): Promise<JobResult> {
   const { deps, job } = run;
   const waves = [...new Set(s.apps.map((a) => a.wave))].sort((a, b) => a - b);
+  if (s.resumedGate.length) {
+    const gate = await gateApps(run, s.resumedGate, s.cluster);
+    if (gate.status === 'deadline') return saveProgress(run, s, gate.message);
+    if (gate.status !== 'healthy')
+      return finishJob(run, s.envState, 'failed', `${gate.message}${laterWaves(waves, -1)}`);
+  }
   for (const [i, wave] of waves.entries()) {
     const apps = s.apps.filter((a) => a.wave === wave);
     const outcomes = await Promise.all(
@@ -201,6 +212,20 @@ async function syncWaves(
       return finishJob(run, s.envState, 'failed', `app wave ${wave}: ${gate.message}${laterWaves(waves, i)}`);
   }
   return finishJob(run, s.envState, 'succeeded', summarize(run.result.apps));
+}
+
+function gateApps(run: JobRun, apps: readonly AppSpec[], cluster: Cluster) {
+  return waitForApps(
+    apps.map((a) => ({ name: a.name, healthTimeoutSeconds: a.syncPolicy.healthTimeoutSeconds })),
+    {
+      env: run.job.env,
+      state: run.deps.state,
+      cluster,
+      clock: run.deps.clock,
+      deadline: run.deadline,
+      pollIntervalMs: run.deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    },
+  );
 }
 
 function laterWaves(waves: number[], i: number): string {
