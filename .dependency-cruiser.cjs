@@ -23,10 +23,21 @@ module.exports = {
     },
     {
       name: 'ingest-is-pure',
-      comment: 'ingest/ (webhook verification, push -> jobs) is shared by the webhook Lambda and serve: engine types and @octokit/webhooks only.',
+      comment:
+        'ingest/ (webhook verification, push -> jobs) is shared by the webhook Lambda and serve: engine types and @octokit/webhooks only.',
       severity: 'error',
       from: { path: '^ingest/' },
-      to: { path: ['^adapters/', '^cli/', '^lambdas/', '^infra/', '@aws-sdk', '@kubernetes/client-node', 'aws-cdk-lib'] },
+      to: {
+        path: [
+          '^adapters/',
+          '^cli/',
+          '^lambdas/',
+          '^infra/',
+          '@aws-sdk',
+          '@kubernetes/client-node',
+          'aws-cdk-lib',
+        ],
+      },
     },
     {
       name: 'adapters-below-entrypoints',

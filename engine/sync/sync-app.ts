@@ -227,7 +227,11 @@ async function runGroups(
   return { status: 'done', health };
 }
 
-async function deleteHooks(ctx: SyncContext, tasks: readonly SyncTask[], policy: 'HookSucceeded' | 'HookFailed'): Promise<void> {
+async function deleteHooks(
+  ctx: SyncContext,
+  tasks: readonly SyncTask[],
+  policy: 'HookSucceeded' | 'HookFailed',
+): Promise<void> {
   for (const t of tasks) {
     if (!t.hook?.deletePolicies.includes(policy)) continue;
     await ctx.cluster

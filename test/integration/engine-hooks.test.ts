@@ -120,7 +120,7 @@ describe('hooks and custom resources', () => {
       'widgets.demo.syncwave.io',
     );
     const props = (
-      live?.spec as {
+      live!.spec as {
         versions: Array<{
           schema: {
             openAPIV3Schema: {
