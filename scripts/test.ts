@@ -16,7 +16,8 @@ function step(name: string, cmd: string, args: string[]): number {
 
 /** The AWS emulator (moto) and cfn-lint come from PyPI; install them once if missing. */
 function ensurePythonTools(): void {
-  const have = (cmd: string) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
+  const have = (cmd: string) =>
+    spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
   if (have('moto_server') && have('cfn-lint')) return;
   step('python tools', 'python3', [
     '-m',

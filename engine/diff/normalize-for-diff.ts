@@ -9,7 +9,7 @@ export interface NormalizeOptions {
 }
 
 /** Metadata the API server owns: never drift. */
-const SERVER_METADATA = [
+export const SERVER_METADATA = [
   'managedFields',
   'resourceVersion',
   'uid',

@@ -1,14 +1,8 @@
+import { SERVER_METADATA } from '../diff/normalize-for-diff.ts';
 import type { KubeObject } from '../model.ts';
 
 const IGNORED_TOP = new Set(['status']);
-const IGNORED_META = new Set([
-  'managedFields',
-  'resourceVersion',
-  'uid',
-  'generation',
-  'creationTimestamp',
-  'selfLink',
-]);
+const IGNORED_META: ReadonlySet<string> = new Set(SERVER_METADATA);
 
 function secretData(obj: KubeObject): KubeObject {
   if (obj.kind !== 'Secret' || !obj.stringData) return obj;

@@ -1,7 +1,9 @@
 import type { AppSpec } from '../app-spec.ts';
 import { loadRepoConfig, type RepoConfig } from '../config/load-repo-config.ts';
 import { errorMessage } from '../errors.ts';
+import type { HistoryResource } from '../history.ts';
 import type { KubeObject } from '../model.ts';
+import type { SyncPlan, TaskResult } from '../operation.ts';
 import type { Cluster, Job } from '../ports.ts';
 import type { EnvironmentState } from '../state.ts';
 import { type SyncAppResult, syncApp } from '../sync/sync-app.ts';
@@ -280,17 +282,7 @@ async function syncOne(
       phase: 'Skipped',
       message: 'dry run: nothing applied',
       health: { status: 'Unknown' },
-      resources: out.plan.tasks.map((t) => ({
-        apiVersion: t.apiVersion,
-        kind: t.kind,
-        namespace: t.namespace,
-        name: t.name,
-        wave: t.wave,
-        phase: t.phase,
-        action: t.action,
-        outcome: 'skipped',
-        message: t.reason,
-      })),
+      resources: planResources(out.plan),
     });
   }
   if (out.status === 'done') {
@@ -301,20 +293,26 @@ async function syncOne(
       message: out.message,
       health: out.health,
       historyId: out.historyId,
-      resources: out.plan.tasks.map((t) => ({
-        apiVersion: t.apiVersion,
-        kind: t.kind,
-        namespace: t.namespace,
-        name: t.name,
-        wave: t.wave,
-        phase: t.phase,
-        action: t.action,
-        outcome: out.results.find((r) => r.key === t.key)?.outcome ?? 'skipped',
-        message: out.results.find((r) => r.key === t.key)?.message,
-      })),
+      resources: planResources(out.plan, out.results),
     });
   }
   return out;
+}
+
+/** Each task of a plan with what happened to it (skipped when it did not run, e.g. a dry run). */
+function planResources(plan: SyncPlan, results: readonly TaskResult[] = []): HistoryResource[] {
+  const byKey = new Map(results.map((r) => [r.key, r]));
+  return plan.tasks.map((t) => ({
+    apiVersion: t.apiVersion,
+    kind: t.kind,
+    namespace: t.namespace,
+    name: t.name,
+    wave: t.wave,
+    phase: t.phase,
+    action: t.action,
+    outcome: byKey.get(t.key)?.outcome ?? 'skipped',
+    message: byKey.get(t.key)?.message ?? (results.length ? undefined : t.reason),
+  }));
 }
 
 async function saveProgress(
