@@ -1,11 +1,13 @@
-import { glob, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { parseAllDocuments, parseDocument } from 'yaml';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
 import type { AppSpec } from '../app-spec.ts';
 import type { Environment } from '../model.ts';
-import { applicationToRawApp, isArgoApplication, targetsEnvironment } from './argo-application.ts';
+import { targetsEnvironment } from './argo-application.ts';
+import { discoverArgoRepo } from './discover-argo-repo.ts';
 import { parseDurationSeconds } from './duration.ts';
 import { formatIssues } from './format-issues.ts';
+import { type DeclaredApp, readApplications } from './read-applications.ts';
 import { resolveApp } from './resolve-app.ts';
 import { type RawApp, repoConfigSchema } from './schema.ts';
 import { parseSyncOptions } from './sync-options.ts';
@@ -22,14 +24,6 @@ export interface RepoConfig {
 }
 
 export type LoadResult = { ok: true; config: RepoConfig } | { ok: false; errors: string[] };
-
-interface DeclaredApp {
-  raw: RawApp;
-  /** Applications only: the environments it targets. */
-  targetRevision?: string;
-  fromApplication: boolean;
-  declaredIn: string;
-}
 
 async function readConfigText(dir: string): Promise<{ text: string; file: string } | undefined> {
   for (const file of [CONFIG_FILE, 'syncwave.yml']) {
@@ -78,38 +72,6 @@ function checkApps(apps: readonly RawApp[], envNames: ReadonlySet<string>): stri
   return problems;
 }
 
-async function readApplications(
-  dir: string,
-  patterns: readonly string[],
-): Promise<{ apps: DeclaredApp[]; problems: string[] }> {
-  const apps: DeclaredApp[] = [];
-  const problems: string[] = [];
-  for (const pattern of patterns) {
-    for await (const abs of glob(pattern, { cwd: dir })) {
-      const file = relative(dir, join(dir, abs));
-      const text = await readFile(join(dir, file), 'utf8');
-      for (const doc of parseAllDocuments(text)) {
-        if (doc.errors.length) {
-          problems.push(`${file}: ${doc.errors[0]?.message}`);
-          continue;
-        }
-        const value = doc.toJS();
-        if (!isArgoApplication(value)) continue;
-        const read = applicationToRawApp(value, file);
-        problems.push(...read.problems);
-        if (read.app)
-          apps.push({
-            raw: read.app,
-            targetRevision: read.targetRevision,
-            fromApplication: true,
-            declaredIn: file,
-          });
-      }
-    }
-  }
-  return { apps, problems };
-}
-
 /**
  * Reads and validates `syncwave.yaml` at the root of a checked-out repository. Every
  * problem is reported with its path in the file, e.g. `apps[2].wave: expected int`.
@@ -117,10 +79,18 @@ async function readApplications(
 export async function loadRepoConfig(dir: string): Promise<LoadResult> {
   const found = await readConfigText(dir);
   if (!found) {
+    const discovered = await discoverArgoRepo(dir);
+    if (discovered)
+      return discovered.problems.length
+        ? { ok: false, errors: discovered.problems }
+        : {
+            ok: true,
+            config: makeRepoConfig(discovered.environments, discovered.apps, DEFAULT_HISTORY_LIMIT),
+          };
     return {
       ok: false,
       errors: [
-        `${CONFIG_FILE}: not found at the repository root (${dir}); create it with "environments:" and "apps:" (see docs/configuration.md)`,
+        `${CONFIG_FILE}: not found at the repository root (${dir}); create it with "environments:" and "apps:" (see docs/configuration.md), or keep Argo CD Application manifests in the repository`,
       ],
     };
   }
@@ -151,9 +121,19 @@ export async function loadRepoConfig(dir: string): Promise<LoadResult> {
     names.add(d.raw.name);
   }
   if (problems.length) return { ok: false, errors: problems };
-  const config: RepoConfig = {
+  const config = makeRepoConfig(environments, declared, raw.historyLimit ?? DEFAULT_HISTORY_LIMIT);
+  return { ok: true, config };
+}
+
+/** The config object over environments and declared apps, resolving each app per environment. */
+function makeRepoConfig(
+  environments: Environment[],
+  declared: readonly DeclaredApp[],
+  historyLimit: number,
+): RepoConfig {
+  return {
     environments,
-    historyLimit: raw.historyLimit ?? DEFAULT_HISTORY_LIMIT,
+    historyLimit,
     environment: (name) => environments.find((e) => e.name === name),
     apps(envName) {
       const env = environments.find((e) => e.name === envName);
@@ -168,5 +148,4 @@ export async function loadRepoConfig(dir: string): Promise<LoadResult> {
         .sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
     },
   };
-  return { ok: true, config };
 }

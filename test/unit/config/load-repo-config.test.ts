@@ -137,4 +137,33 @@ spec:
     expect(web?.helm.values).toEqual({ replicaCount: 4 });
     expect(web?.syncPolicy.automated?.prune).toBe(true);
   });
+
+  it('reads a repository with only Argo CD Applications (app of apps) as Argo CD would', async () => {
+    const app = (name: string, path: string, rev: string, ns: string) => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: ${name}, namespace: argocd }
+spec:
+  project: default
+  source: { repoURL: https://example.invalid/gitops.git, path: ${path}, targetRevision: ${rev} }
+  destination: { server: https://kubernetes.default.svc, namespace: ${ns} }
+  syncPolicy: { automated: { prune: true, selfHeal: true } }
+`;
+    const dir = await repo({
+      'argocd/root.yaml': app('root', 'argocd/apps', 'HEAD', 'argocd'),
+      'argocd/apps/web.yaml': app('web', 'apps/web', 'main', 'web'),
+      'argocd/apps/api.yaml': app('api', 'apps/api', 'release/2.0', 'api'),
+      'apps/web/chart/templates/app.yaml':
+        'kind: Application\napiVersion: argoproj.io/v1alpha1\nmetadata: { name: {{ .Values.name }} }\n',
+    });
+    const result = await loadRepoConfig(dir);
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.config.environments.map((e) => [e.name, e.branch]).sort()).toEqual([
+      ['main', 'main'],
+      ['release-2-0', 'release/2.0'],
+    ]);
+    expect(result.config.apps('main').map((a) => [a.name, a.path, a.namespace])).toEqual([
+      ['web', 'apps/web', 'web'],
+    ]);
+    expect(result.config.apps('release-2-0').map((a) => a.name)).toEqual(['api']);
+  });
 });
