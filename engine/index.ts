@@ -20,6 +20,7 @@ export type { SyncOperation, SyncPlan, SyncTask, TaskResult } from './operation.
 export { buildPlan, formatPlan } from './plan/build-plan.ts';
 export type * from './ports.ts';
 export { renderApp } from './render/render-app.ts';
+export { shortRevision } from './short-revision.ts';
 export type { AppState, EnvironmentState, InventoryEntry, ResourceStatus } from './state.ts';
 export { type AppDiff, diffApp } from './sync/diff-app.ts';
 export { refreshAppHealth } from './sync/refresh-health.ts';

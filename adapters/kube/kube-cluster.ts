@@ -20,6 +20,8 @@ export interface FromKubeconfigOptions extends KubeClusterOptions {
   kubeconfigPath?: string;
   /** A context of that kubeconfig; default: its current context. */
   context?: string;
+  /** The context is a preference (an environment's cluster name): when the kubeconfig lacks it, use its current context. */
+  preferredContext?: boolean;
 }
 
 interface ObjectList {
@@ -50,7 +52,10 @@ export class KubeCluster implements Cluster {
     const kc = new KubeConfig();
     if (options.kubeconfigPath) kc.loadFromFile(options.kubeconfigPath);
     else kc.loadFromDefault();
-    if (options.context) {
+    const useCurrent = options.context && options.preferredContext && kc.getContextObject(options.context) === null;
+    if (useCurrent) {
+      process.stderr.write(`note: no context "${options.context}" in the kubeconfig; using its current context "${kc.getCurrentContext()}" (map environments with --context-map ENV=CONTEXT)\n`);
+    } else if (options.context) {
       if (kc.getContextObject(options.context) === null) {
         throw new ClusterError({
           code: 'Other',

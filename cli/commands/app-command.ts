@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { shortRevision } from '../../engine/short-revision.ts';
 import type { AppState } from '../../engine/state.ts';
 import { CliError } from '../cli-error.ts';
 import type { ApiClient } from '../client/api-client.ts';
@@ -49,7 +50,7 @@ export function registerApp(program: Command): void {
       print(
         formatOutput(formatOf(opts), diff, () =>
           diff.inSync
-            ? `${diff.env}/${diff.app} is in sync with ${diff.revision?.slice(0, 7) ?? 'Git'}`
+            ? `${diff.env}/${diff.app} is in sync with ${diff.revision ? shortRevision(diff.revision) : 'Git'}`
             : diff.objects
                 .map((o) => `${colours.bold(`${o.action} ${o.object}`)}\n${colourDiff(o.diff)}`)
                 .join('\n'),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { MemoryStateStore } from '../../adapters/local/memory-state-store.ts';
+import { shortRevision } from '../../engine/short-revision.ts';
 import { renderApp } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
 import { createEngineDeps } from '../local/create-engine-deps.ts';
@@ -76,7 +77,7 @@ async function validate(flags: ValidateFlags): Promise<number> {
             : `${colours.red('fail')} ${c.env}/${c.app}: ${c.message}`,
         ),
         ok
-          ? `syncwave.yaml at ${repo.revision.slice(0, 7)} is valid; ${checks.length} app(s) render`
+          ? `syncwave.yaml at ${shortRevision(repo.revision)} is valid; ${checks.length} app(s) render`
           : `${checks.filter((c) => !c.ok).length} problem(s)`,
       ].join('\n'),
     ),

@@ -29,10 +29,11 @@ export interface LocalDepsOptions {
 export function createEngineDeps(opts: LocalDepsOptions): EngineDeps {
   const clusters = new Map<string, Promise<Cluster>>();
   const clusterFor = (env: Environment): Promise<Cluster> => {
-    const context = opts.contextMap?.get(env.name) ?? opts.context ?? env.cluster;
+    const explicit = opts.contextMap?.get(env.name) ?? opts.context;
+    const context = explicit ?? env.cluster;
     let cluster = clusters.get(context);
     if (!cluster) {
-      cluster = KubeCluster.fromKubeconfig({ kubeconfigPath: opts.kubeconfig, context });
+      cluster = KubeCluster.fromKubeconfig({ kubeconfigPath: opts.kubeconfig, context, preferredContext: !explicit });
       cluster.catch(() => clusters.delete(context));
       clusters.set(context, cluster);
     }

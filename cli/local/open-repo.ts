@@ -1,7 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { openSource } from '../../adapters/git/open-source.ts';
+import { isRemoteRepo, openSource } from '../../adapters/git/open-source.ts';
+import { DirectorySource } from '../../adapters/local/directory-source.ts';
 import type { Source } from '../../engine/ports.ts';
+import { shortRevision } from '../../engine/short-revision.ts';
 import { CliError } from '../cli-error.ts';
 import { loadRepoConfig, type RepoConfig } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -21,17 +23,48 @@ export interface OpenedRepo {
 export async function openRepo(opts: { repo: string; ref: string; dataDir: string }): Promise<OpenedRepo> {
   const cacheDir = join(resolve(opts.dataDir), 'cache');
   await mkdir(cacheDir, { recursive: true });
-  const source = await openSource({ repo: opts.repo, cacheDir, env: process.env });
-  const revision = await source.resolve(opts.ref);
+  const source = await openLocalOrRemote(opts.repo, cacheDir);
+  const revision = await resolveRef(source, opts.ref);
   const { dir } = await source.checkout(revision);
   const loaded = await loadRepoConfig(dir);
   if (!loaded.ok) {
     throw new CliError(
-      `syncwave.yaml at ${revision.slice(0, 7)} is invalid:\n  ${loaded.errors.join('\n  ')}`,
+      `syncwave.yaml at ${shortRevision(revision)} is invalid (fix it and try again):\n  ${loaded.errors.join('\n  ')}`,
       EXIT.notOk,
     );
   }
   return { source, revision, dir, config: loaded.config, cacheDir };
+}
+
+async function openLocalOrRemote(repo: string, cacheDir: string): Promise<Source> {
+  if (isRemoteRepo(repo)) return openSource({ repo, cacheDir, env: process.env });
+  const dir = resolve(repo);
+  const stats = await stat(dir).catch(() => undefined);
+  if (!stats?.isDirectory())
+    throw new CliError(`--repo ${repo}: no such directory; pass a path to the GitOps repository or its URL`);
+  const insideGit = await stat(join(dir, '.git')).then(
+    () => true,
+    () => false,
+  );
+  return insideGit ? openSource({ repo, cacheDir, env: process.env }) : new DirectorySource(dir);
+}
+
+/**
+ * A ref as a person means it: a local branch, else the branch of `origin` (a fresh clone
+ * has only its default branch locally), else HEAD with a note (a one-branch repository).
+ */
+async function resolveRef(source: Source, ref: string): Promise<string> {
+  try {
+    return await source.resolve(ref);
+  } catch (error) {
+    if (ref === 'HEAD' || /^[0-9a-f]{7,40}$/.test(ref)) throw error;
+    try {
+      return await source.resolve(`origin/${ref}`);
+    } catch {
+      process.stderr.write(`note: branch ${ref} not found locally or on origin; using HEAD\n`);
+      return source.resolve('HEAD');
+    }
+  }
 }
 
 /** The environment named by --env, or a message listing the declared ones. */

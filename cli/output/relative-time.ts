@@ -1,3 +1,4 @@
+import { shortRevision } from '../../engine/short-revision.ts';
 /** "3m ago" style ages for tables: seconds, minutes, hours, days. */
 export function relativeTime(iso: string | undefined, now: Date): string {
   if (!iso) return '-';
@@ -11,5 +12,5 @@ export function relativeTime(iso: string | undefined, now: Date): string {
 
 /** The first 7 characters of a SHA, '-' when absent. */
 export function shortSha(sha: string | undefined): string {
-  return sha ? sha.slice(0, 7) : '-';
+  return sha ? shortRevision(sha) : '-';
 }

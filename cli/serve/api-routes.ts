@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppSpec } from '../../engine/app-spec.ts';
 import type { Environment } from '../../engine/model.ts';
 import type { Job, Queue } from '../../engine/ports.ts';
+import { shortRevision } from '../../engine/short-revision.ts';
 import type { AppState } from '../../engine/state.ts';
 import type { AppDetail, DiffResponse, JobAccepted } from '../client/api-types.ts';
 import { diffAppForCli, type EngineDeps, explainForCli } from '../engine-api.ts';
@@ -177,7 +178,7 @@ async function queueRollback(
   await ctx.queue.send(job);
   return {
     job,
-    message: `queued rollback of ${app.env}/${name} to ${entry.revision.slice(0, 7)} (history ${id}); automated syncs are paused until \`syncwave app resume ${name}\``,
+    message: `queued rollback of ${app.env}/${name} to ${shortRevision(entry.revision)} (history ${id}); automated syncs are paused until \`syncwave app resume ${name}\``,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { AppSpec } from '../../engine/app-spec.ts';
 import type { Environment } from '../../engine/model.ts';
 import type { Source } from '../../engine/ports.ts';
+import { shortRevision } from '../../engine/short-revision.ts';
 import { CliError } from '../cli-error.ts';
 import { loadRepoConfig, type RepoConfig } from '../engine-api.ts';
 
@@ -46,7 +47,7 @@ export class RepoConfigCache {
     const loaded = await loadRepoConfig(checkout.dir);
     if (!loaded.ok) {
       throw new CliError(
-        `syncwave.yaml at ${revision.slice(0, 7)} is invalid:\n  ${loaded.errors.join('\n  ')}`,
+        `syncwave.yaml at ${shortRevision(revision)} is invalid:\n  ${loaded.errors.join('\n  ')}`,
       );
     }
     this.byRevision.set(revision, loaded.config);

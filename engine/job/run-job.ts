@@ -5,6 +5,7 @@ import type { HistoryResource } from '../history.ts';
 import type { KubeObject } from '../model.ts';
 import type { SyncPlan, TaskResult } from '../operation.ts';
 import type { Cluster, Job } from '../ports.ts';
+import { shortRevision } from '../short-revision.ts';
 import type { EnvironmentState } from '../state.ts';
 import { type SyncAppResult, syncApp } from '../sync/sync-app.ts';
 import { DEFAULT_CONCURRENCY, DEFAULT_POLL_INTERVAL_MS } from '../sync/sync-context.ts';
@@ -70,9 +71,9 @@ async function skipReason(run: JobRun, env: EnvironmentState | undefined): Promi
   if (job.reason !== 'push' && job.reason !== 'poll') return undefined;
   const last = env?.lastRevision;
   if (!last) return undefined;
-  if (last === revision) return `revision ${revision.slice(0, 7)} is already deployed to ${job.env}`;
+  if (last === revision) return `revision ${shortRevision(revision)} is already deployed to ${job.env}`;
   if (await deps.source.isAncestor(revision, last)) {
-    return `revision ${revision.slice(0, 7)} is older than ${last.slice(0, 7)}, already deployed to ${job.env}; skipped so the environment never moves backwards`;
+    return `revision ${shortRevision(revision)} is older than ${shortRevision(last)}, already deployed to ${job.env}; skipped so the environment never moves backwards`;
   }
   return undefined;
 }
@@ -98,7 +99,7 @@ async function runLeased(run: JobRun): Promise<JobResult> {
       run,
       envState,
       'failed',
-      `syncwave.yaml at ${revision.slice(0, 7)} is invalid: ${loaded.errors.join('; ')}`,
+      `syncwave.yaml at ${shortRevision(revision)} is invalid: ${loaded.errors.join('; ')}`,
     );
   const env = loaded.config.environment(job.env);
   if (!env)
@@ -106,7 +107,7 @@ async function runLeased(run: JobRun): Promise<JobResult> {
       run,
       envState,
       'failed',
-      `environment ${job.env} is not declared in syncwave.yaml at ${revision.slice(0, 7)}`,
+      `environment ${job.env} is not declared in syncwave.yaml at ${shortRevision(revision)}`,
     );
   const states = new Map((await deps.state.listApps(job.env)).map((s) => [s.app, s]));
   const { selected, notes } = selectApps(loaded.config.apps(job.env), job, states);
@@ -212,6 +213,7 @@ async function syncWaves(
     if (gate.status === 'deadline') return saveProgress(run, s, gate.message);
     if (gate.status !== 'healthy')
       return finishJob(run, s.envState, 'failed', `app wave ${wave}: ${gate.message}${laterWaves(waves, i)}`);
+    for (const summary of run.result.apps) if (summary.wave === wave) summary.health = { status: 'Healthy' };
   }
   return finishJob(run, s.envState, 'succeeded', summarize(run.result.apps));
 }
