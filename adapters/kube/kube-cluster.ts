@@ -52,9 +52,12 @@ export class KubeCluster implements Cluster {
     const kc = new KubeConfig();
     if (options.kubeconfigPath) kc.loadFromFile(options.kubeconfigPath);
     else kc.loadFromDefault();
-    const useCurrent = options.context && options.preferredContext && kc.getContextObject(options.context) === null;
+    const useCurrent =
+      options.context && options.preferredContext && kc.getContextObject(options.context) === null;
     if (useCurrent) {
-      process.stderr.write(`note: no context "${options.context}" in the kubeconfig; using its current context "${kc.getCurrentContext()}" (map environments with --context-map ENV=CONTEXT)\n`);
+      process.stderr.write(
+        `note: no context "${options.context}" in the kubeconfig; using its current context "${kc.getCurrentContext()}" (map environments with --context-map ENV=CONTEXT)\n`,
+      );
     } else if (options.context) {
       if (kc.getContextObject(options.context) === null) {
         throw new ClusterError({

@@ -33,7 +33,11 @@ export function createEngineDeps(opts: LocalDepsOptions): EngineDeps {
     const context = explicit ?? env.cluster;
     let cluster = clusters.get(context);
     if (!cluster) {
-      cluster = KubeCluster.fromKubeconfig({ kubeconfigPath: opts.kubeconfig, context, preferredContext: !explicit });
+      cluster = KubeCluster.fromKubeconfig({
+        kubeconfigPath: opts.kubeconfig,
+        context,
+        preferredContext: !explicit,
+      });
       cluster.catch(() => clusters.delete(context));
       clusters.set(context, cluster);
     }

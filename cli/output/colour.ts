@@ -1,6 +1,16 @@
-import pc from 'picocolors';
+import picocolors from 'picocolors';
 
-/** Colours are on for a terminal, off for pipes and with NO_COLOR (picocolors decides). */
+/**
+ * Colours are on for a terminal and off for pipes and files, like kubectl; NO_COLOR turns
+ * them off and FORCE_COLOR on. (picocolors alone also colours any output when CI is set.)
+ */
+function colourEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  return process.stdout.isTTY === true && env.TERM !== 'dumb';
+}
+
+const pc = picocolors.createColors(colourEnabled());
 export const colours = pc;
 
 const GOOD = new Set(['Synced', 'Healthy', 'Succeeded', 'succeeded', 'created', 'configured', 'unchanged']);

@@ -134,7 +134,11 @@ export async function checkDrift(
       app: state.app,
       objects: drifted.map((d) => `${d.key} ${d.paths.join(',')}`),
     });
-    if (spec?.syncPolicy.automated?.selfHeal && !state.automationPaused) {
+    // Heal only from a good state: not while a job is half done, not over a failed sync (as
+    // Argo CD, a failed revision is not retried by itself; the next push or `app sync` is).
+    const healable =
+      !state.automationPaused && !envState?.inProgress && state.lastOperation?.phase === 'Succeeded';
+    if (spec?.syncPolicy.automated?.selfHeal && healable) {
       report.jobs.push({
         id: `self-heal:${env.name}:${state.app}:${now.getTime()}`,
         repo: opts.repo,

@@ -33,7 +33,7 @@ interface JobRun {
  * healthy before the next. Resumable: 'continue' means run the same job again later.
  */
 export async function runJob(job: Job, deps: EngineDeps, opts: { deadline?: Date } = {}): Promise<JobResult> {
-  const revision = SHA.test(job.revision) ? job.revision : await deps.source.resolve(job.revision);
+  const revision = await jobRevision(job, deps);
   const result: JobResult = {
     jobId: job.id,
     env: job.env,
@@ -63,6 +63,19 @@ export async function runJob(job: Job, deps: EngineDeps, opts: { deadline?: Date
   } finally {
     await deps.state.releaseLease(job.env, deps.owner);
   }
+}
+
+/**
+ * The commit a job syncs. A self-heal job heals an app to the revision it is synced at
+ * when the job runs, not when it was queued: a push that landed in between is never undone.
+ */
+async function jobRevision(job: Job, deps: EngineDeps): Promise<string> {
+  const [app] = job.apps ?? [];
+  if (job.reason === 'self-heal' && app) {
+    const synced = (await deps.state.getApp(job.env, app))?.syncedRevision;
+    if (synced) return synced;
+  }
+  return SHA.test(job.revision) ? job.revision : deps.source.resolve(job.revision);
 }
 
 async function skipReason(run: JobRun, env: EnvironmentState | undefined): Promise<string | undefined> {
