@@ -5,6 +5,7 @@ import { applyGroups, buildPlan } from '../plan/build-plan.ts';
 import type { InventoryEntry } from '../state.ts';
 import { applyGroup } from './apply-group.ts';
 import { type Comparison, compareLive } from './compare-live.ts';
+import { missingNamespaces } from './missing-namespaces.ts';
 import { observeHealth } from './observe-health.ts';
 import { ownedByApp } from './owned-by-app.ts';
 import { prepareDesired } from './prepare-desired.ts';
@@ -114,6 +115,13 @@ export async function syncApp(ctx: SyncContext, rendered: readonly KubeObject[])
       return await finish(
         'Failed',
         `render of ${ctx.app.path} produced no objects; refusing to prune all ${inventory.length} objects of the app (set syncPolicy.automated.allowEmpty: true if this is intended)`,
+      );
+    }
+    const noNamespace = await missingNamespaces(objects, { cluster: ctx.cluster, created: createNamespace });
+    if (noNamespace.length) {
+      return await finish(
+        'Failed',
+        `nothing applied: namespace ${noNamespace.join(', ')} does not exist; add CreateNamespace=true to the app's syncPolicy.syncOptions or a Namespace manifest to ${ctx.app.path}`,
       );
     }
     if (op.groupIndex === 0 && op.stage === 'apply' && comparison.rejected.length) {

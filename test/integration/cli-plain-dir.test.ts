@@ -76,6 +76,36 @@ describe('one-shot commands on a plain directory', () => {
     expect(diff.code, diff.stdout + diff.stderr).toBe(0);
   });
 
+  it('fails before writing anything when a namespace is missing, and says how to fix it', async () => {
+    const bare = join(work, 'no-create-namespace');
+    await cp(dir, bare, { recursive: true });
+    const file = join(bare, 'syncwave.yaml');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8'))
+        .replaceAll(', syncOptions: [CreateNamespace=true]', '')
+        .replaceAll('syncOptions: [CreateNamespace=true]', '')
+        .replaceAll(`${env}-`, `${env}x-`),
+    );
+    const sync = await sw(
+      'sync',
+      '--repo',
+      bare,
+      '--env',
+      env,
+      '--kubeconfig',
+      process.env.KUBECONFIG as string,
+      '-o',
+      'json',
+    );
+    expect(sync.code).toBe(1);
+    const result = JSON.parse(sync.stdout) as JobResult;
+    expect(result.message).toMatch(
+      new RegExp(`namespace ${env}x-database does not exist; add CreateNamespace=true`),
+    );
+    expect(result.message).toMatch(/app wave\(s\) 1, 2 not synced/);
+  });
+
   it('says what to fix for a path that does not exist', async () => {
     const missing = await sw('validate', '--repo', join(work, 'nope'));
     expect(missing.code).toBe(2);
