@@ -79,7 +79,8 @@ export function applicationToRawApp(
   const app: RawApp = {
     name: doc.metadata.name,
     path: source.path,
-    namespace: doc.spec?.destination?.namespace,
+    // Argo CD: objects without a namespace go to the destination namespace, else "default".
+    namespace: doc.spec?.destination?.namespace || 'default',
     wave: Number.isNaN(wave) ? 0 : wave,
     helm: helm
       ? {
@@ -90,7 +91,8 @@ export function applicationToRawApp(
           skipCrds: helm.skipCrds,
         }
       : undefined,
-    directory: source.directory,
+    // Argo CD reads a directory app non-recursively unless told.
+    directory: { ...source.directory, recurse: source.directory?.recurse ?? false },
     syncPolicy: {
       automated: doc.spec?.syncPolicy?.automated ?? undefined,
       syncOptions: doc.spec?.syncPolicy?.syncOptions,

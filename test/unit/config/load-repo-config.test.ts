@@ -136,6 +136,7 @@ spec:
     });
     expect(web?.helm.values).toEqual({ replicaCount: 4 });
     expect(web?.syncPolicy.automated?.prune).toBe(true);
+    expect(web?.directory.recurse).toBe(false);
   });
 
   it('reads a repository with only Argo CD Applications (app of apps) as Argo CD would', async () => {
