@@ -46,6 +46,12 @@ const checks = [
     'infra',
   ]),
 ];
+// Build (or find cached) the control plane and helm/kubectl before vitest, so a cold build
+// on a fresh machine (10-20 minutes) is not bounded by a test hook timeout.
+const prepared = [
+  step('control plane binaries', 'npx', ['tsx', 'harness/cluster-cli.ts', 'build']),
+  step('helm and kubectl', 'npx', ['tsx', 'harness/tools-cli.ts']),
+];
 mkdirSync('.syncwave', { recursive: true });
 const results = '.syncwave/test-results.json';
 const vitest = step('tests', 'npx', [
@@ -73,7 +79,7 @@ try {
 } catch {
   failed = 1;
 }
-const checkFailures = checks.filter((c) => c !== 0).length;
+const checkFailures = [...checks, ...prepared].filter((c) => c !== 0).length;
 if (checkFailures) process.stderr.write(`${checkFailures} static check(s) failed (see above)\n`);
 console.log(`${passed} passed, ${failed + checkFailures} failed, ${skipped} skipped`);
 process.exit(vitest !== 0 || checkFailures ? 1 : 0);
