@@ -98,7 +98,7 @@ export async function bundleLambdas(options: BundleLambdasOptions = {}): Promise
         metafile: true,
         logLevel: 'silent',
         banner: { js: ESM_REQUIRE_BANNER },
-        external: sdk === 'runtime' ? ['@aws-sdk/*'] : [],
+        external: sdk === 'runtime' ? ['@aws-sdk/*', '@kubernetes/client-node'] : ['@kubernetes/client-node'],
         absWorkingDir: root,
       });
       const perPackage = new Map<string, number>();

@@ -67,7 +67,10 @@ export class SyncwaveFunction extends Construct {
         sourceMap: true,
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
-        externalModules: ['@aws-sdk/*'],
+        // The SDK comes with the runtime. @kubernetes/client-node is reached only through
+        // SYNCWAVE_KUBECONFIG (running the handlers from source, in tests): in Lambda, EKS
+        // access needs no client-node (adapters/kube/kube-access.ts), so it is not shipped.
+        externalModules: ['@aws-sdk/*', '@kubernetes/client-node'],
       },
       ...(props.vpc
         ? {

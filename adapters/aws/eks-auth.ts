@@ -1,6 +1,7 @@
 import { DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { bearerTokenAccess, type KubeAccess } from '../kube/kube-access.ts';
 import { createEksToken, type EksToken } from './eks-token.ts';
 
 export interface EksAuthOptions {
@@ -81,6 +82,17 @@ export class EksAuth {
   async access(clusterName: string): Promise<EksClusterAccess> {
     const [cluster, token] = await Promise.all([this.#describe(clusterName), this.token(clusterName)]);
     return { name: clusterName, ...cluster, token };
+  }
+
+  /** Access for KubeCluster with no @kubernetes/client-node: endpoint, CA and a fresh token. */
+  async clusterAccess(clusterName: string): Promise<KubeAccess> {
+    const access = await this.access(clusterName);
+    return bearerTokenAccess({
+      name: clusterName,
+      server: access.endpoint,
+      caData: access.caData,
+      token: access.token,
+    });
   }
 
   /** A @kubernetes/client-node KubeConfig for the cluster; the client is loaded on first use only. */

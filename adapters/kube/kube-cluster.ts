@@ -1,9 +1,9 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../engine/model.ts';
 import type { ApplyOptions, Cluster, DeleteOptions, KindInfo } from '../../engine/ports.ts';
 import { clusterErrorFromResponse } from './cluster-error-from-response.ts';
 import { ClusterError } from './errors.ts';
 import { KindDiscovery } from './kind-discovery.ts';
+import type { KubeAccess } from './kube-access.ts';
 import { KubeHttp, type KubeHttpOptions } from './kube-http.ts';
 import { objectName } from './object-name.ts';
 import { resourcePath } from './resource-path.ts';
@@ -39,7 +39,7 @@ export class KubeCluster implements Cluster {
   readonly #fieldManager: string;
   readonly #pageSize: number;
 
-  constructor(kc: KubeConfig, options: KubeClusterOptions = {}) {
+  constructor(kc: KubeAccess, options: KubeClusterOptions = {}) {
     this.#http = new KubeHttp(kc, options);
     this.#discovery = new KindDiscovery(this.#http);
     this.#fieldManager = options.fieldManager ?? 'syncwave';

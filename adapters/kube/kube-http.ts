@@ -1,8 +1,8 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterError } from './errors.ts';
+import type { KubeAccess } from './kube-access.ts';
 import {
   DEFAULT_RETRY_POLICY,
   isRetryableError,
@@ -49,13 +49,13 @@ export interface KubeResponse {
  * is returned (callers map error statuses); only a request that never got an answer throws.
  */
 export class KubeHttp {
-  readonly #kc: KubeConfig;
+  readonly #kc: KubeAccess;
   readonly #retry: RetryPolicy;
   readonly #maxSockets: number;
   readonly #timeoutMs: number;
   #agent: http.Agent | undefined;
 
-  constructor(kc: KubeConfig, options: KubeHttpOptions = {}) {
+  constructor(kc: KubeAccess, options: KubeHttpOptions = {}) {
     this.#kc = kc;
     this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.#maxSockets = options.maxSockets ?? 32;

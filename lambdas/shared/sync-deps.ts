@@ -169,7 +169,7 @@ function clusterProvider(config: SyncConfig): (env: Environment) => Promise<Clus
     const key = `${region}/${name}`;
     const hit = clusters.get(key);
     if (hit?.token === token) return hit.cluster;
-    const cluster = new KubeCluster(await auth.kubeConfig(name));
+    const cluster = new KubeCluster(await auth.clusterAccess(name));
     clusters.set(key, { token, cluster });
     return cluster;
   };
