@@ -78,6 +78,15 @@ async function jobRevision(job: Job, deps: EngineDeps): Promise<string> {
   return SHA.test(job.revision) ? job.revision : deps.source.resolve(job.revision);
 }
 
+/**
+ * True when this very job already synced the app (its newest history entry): a job cut
+ * short between an app's sync and the saved progress never syncs that app twice.
+ */
+async function syncedByThisJob(run: JobRun, app: string): Promise<boolean> {
+  const [last] = await run.deps.state.listHistory(run.job.env, app, 1);
+  return last?.deliveryId === run.job.id && last.revision === run.revision && last.phase === 'Succeeded';
+}
+
 async function skipReason(run: JobRun, env: EnvironmentState | undefined): Promise<string | undefined> {
   const { job, revision, deps } = run;
   if (env?.inProgress?.jobId === job.id) return undefined;
@@ -125,6 +134,7 @@ async function runLeased(run: JobRun): Promise<JobResult> {
   const states = new Map((await deps.state.listApps(job.env)).map((s) => [s.app, s]));
   const { selected, notes } = selectApps(loaded.config.apps(job.env), job, states);
   const done = new Set(envState?.inProgress?.jobId === job.id ? envState.inProgress.appsDone : []);
+  for (const app of selected) if (await syncedByThisJob(run, app.name)) done.add(app.name);
   const todo = selected.filter((a) => !done.has(a.name));
   if (!todo.length)
     return finishJob(run, envState, 'succeeded', notes.join('; ') || 'no app affected by this change');
