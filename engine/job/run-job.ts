@@ -1,23 +1,22 @@
 import type { AppSpec } from '../app-spec.ts';
 import { loadRepoConfig, type RepoConfig } from '../config/load-repo-config.ts';
 import { errorMessage } from '../errors.ts';
-import type { HistoryResource } from '../history.ts';
 import type { KubeObject } from '../model.ts';
-import type { SyncPlan, TaskResult } from '../operation.ts';
 import type { Cluster, Job } from '../ports.ts';
 import { shortRevision } from '../short-revision.ts';
 import type { EnvironmentState } from '../state.ts';
 import { type SyncAppResult, syncApp } from '../sync/sync-app.ts';
 import { DEFAULT_CONCURRENCY, DEFAULT_POLL_INTERVAL_MS } from '../sync/sync-context.ts';
 import type { EngineDeps } from './engine-deps.ts';
-import type { AppSyncSummary, JobResult } from './job-result.ts';
+import { jobRevision, skipReason, syncedByThisJob } from './job-guards.ts';
+import type { JobResult } from './job-result.ts';
+import { laterWaves, planResources, summarize } from './job-summary.ts';
 import { recordFailureBeforeApply } from './record-failure.ts';
 import { renderApps } from './render-apps.ts';
 import { selectApps } from './select-apps.ts';
 import { waitForApps } from './wave-gate.ts';
 
 const LEASE_TTL_MS = 16 * 60 * 1000;
-const SHA = /^[0-9a-f]{40}$/;
 
 interface JobRun {
   job: Job;
@@ -65,45 +64,10 @@ export async function runJob(job: Job, deps: EngineDeps, opts: { deadline?: Date
   }
 }
 
-/**
- * The commit a job syncs. A self-heal job heals an app to the revision it is synced at
- * when the job runs, not when it was queued: a push that landed in between is never undone.
- */
-async function jobRevision(job: Job, deps: EngineDeps): Promise<string> {
-  const [app] = job.apps ?? [];
-  if (job.reason === 'self-heal' && app) {
-    const synced = (await deps.state.getApp(job.env, app))?.syncedRevision;
-    if (synced) return synced;
-  }
-  return SHA.test(job.revision) ? job.revision : deps.source.resolve(job.revision);
-}
-
-/**
- * True when this very job already synced the app (its newest history entry): a job cut
- * short between an app's sync and the saved progress never syncs that app twice.
- */
-async function syncedByThisJob(run: JobRun, app: string): Promise<boolean> {
-  const [last] = await run.deps.state.listHistory(run.job.env, app, 1);
-  return last?.deliveryId === run.job.id && last.revision === run.revision && last.phase === 'Succeeded';
-}
-
-async function skipReason(run: JobRun, env: EnvironmentState | undefined): Promise<string | undefined> {
-  const { job, revision, deps } = run;
-  if (env?.inProgress?.jobId === job.id) return undefined;
-  if (job.reason !== 'push' && job.reason !== 'poll') return undefined;
-  const last = env?.lastRevision;
-  if (!last) return undefined;
-  if (last === revision) return `revision ${shortRevision(revision)} is already deployed to ${job.env}`;
-  if (await deps.source.isAncestor(revision, last)) {
-    return `revision ${shortRevision(revision)} is older than ${shortRevision(last)}, already deployed to ${job.env}; skipped so the environment never moves backwards`;
-  }
-  return undefined;
-}
-
 async function runLeased(run: JobRun): Promise<JobResult> {
   const { job, revision, deps, result } = run;
   const envState = await deps.state.getEnvironment(job.env);
-  const skip = await skipReason(run, envState);
+  const skip = await skipReason(job, revision, envState, deps.source);
   if (skip) {
     deps.log.info('job skipped', {
       env: job.env,
@@ -134,7 +98,8 @@ async function runLeased(run: JobRun): Promise<JobResult> {
   const states = new Map((await deps.state.listApps(job.env)).map((s) => [s.app, s]));
   const { selected, notes } = selectApps(loaded.config.apps(job.env), job, states);
   const done = new Set(envState?.inProgress?.jobId === job.id ? envState.inProgress.appsDone : []);
-  for (const app of selected) if (await syncedByThisJob(run, app.name)) done.add(app.name);
+  for (const app of selected)
+    if (await syncedByThisJob(deps.state, job, revision, app.name)) done.add(app.name);
   const todo = selected.filter((a) => !done.has(a.name));
   if (!todo.length)
     return finishJob(run, envState, 'succeeded', notes.join('; ') || 'no app affected by this change');
@@ -255,20 +220,6 @@ function gateApps(run: JobRun, apps: readonly AppSpec[], cluster: Cluster) {
   );
 }
 
-function laterWaves(waves: number[], i: number): string {
-  const later = waves.slice(i + 1);
-  return later.length ? `; app wave(s) ${later.join(', ')} not synced` : '';
-}
-
-function summarize(apps: AppSyncSummary[]): string {
-  return apps
-    .map(
-      (a) =>
-        `${a.app}: ${a.phase === 'Succeeded' ? a.message.replace(/^successfully synced /, '') : a.message}`,
-    )
-    .join('; ');
-}
-
 async function syncOne(
   run: JobRun,
   app: AppSpec,
@@ -322,22 +273,6 @@ async function syncOne(
     });
   }
   return out;
-}
-
-/** Each task of a plan with what happened to it (skipped when it did not run, e.g. a dry run). */
-function planResources(plan: SyncPlan, results: readonly TaskResult[] = []): HistoryResource[] {
-  const byKey = new Map(results.map((r) => [r.key, r]));
-  return plan.tasks.map((t) => ({
-    apiVersion: t.apiVersion,
-    kind: t.kind,
-    namespace: t.namespace,
-    name: t.name,
-    wave: t.wave,
-    phase: t.phase,
-    action: t.action,
-    outcome: byKey.get(t.key)?.outcome ?? 'skipped',
-    message: byKey.get(t.key)?.message ?? (results.length ? undefined : t.reason),
-  }));
 }
 
 async function saveProgress(
