@@ -7,7 +7,7 @@ import { CliError } from '../cli-error.ts';
 import { type CliAppDiff, diffAppForCli } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
 import { createEngineDeps } from '../local/create-engine-deps.ts';
-import { environmentOf, openRepo } from '../local/open-repo.ts';
+import { openEnvironment } from '../local/open-repo.ts';
 import { colourDiff, colours } from '../output/colour.ts';
 import { formatOutput } from '../output/output-format.ts';
 import { createLog } from '../serve/create-log.ts';
@@ -41,13 +41,7 @@ export function registerDiff(program: Command): void {
 }
 
 async function diff(flags: DiffFlags): Promise<number> {
-  const head = await openRepo({ repo: flags.repo, ref: 'HEAD', dataDir: flags.dataDir });
-  const env = environmentOf(head.config, flags.env);
-  const repo = await openRepo({
-    repo: flags.repo,
-    ref: flags.revision ?? env.branch,
-    dataDir: flags.dataDir,
-  });
+  const { repo, env } = await openEnvironment(flags);
   const apps = repo.config.apps(env.name).filter((a) => !flags.app || flags.app.includes(a.name));
   if (flags.app && apps.length !== flags.app.length) {
     throw new CliError(

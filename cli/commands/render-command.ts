@@ -5,7 +5,7 @@ import { CliError } from '../cli-error.ts';
 import { renderApp } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
 import { createEngineDeps } from '../local/create-engine-deps.ts';
-import { environmentOf, openRepo } from '../local/open-repo.ts';
+import { openEnvironment } from '../local/open-repo.ts';
 import { createLog } from '../serve/create-log.ts';
 import { action } from './command-kit.ts';
 
@@ -31,11 +31,7 @@ export function registerRender(program: Command): void {
 }
 
 async function render(name: string, flags: RenderFlags): Promise<number> {
-  let repo = await openRepo({ repo: flags.repo, ref: flags.revision ?? 'HEAD', dataDir: flags.dataDir });
-  const envName =
-    flags.env ?? (repo.config.environments.length === 1 ? repo.config.environments[0]?.name : undefined);
-  const env = environmentOf(repo.config, envName);
-  if (!flags.revision) repo = await openRepo({ repo: flags.repo, ref: env.branch, dataDir: flags.dataDir });
+  const { repo, env } = await openEnvironment(flags);
   const app = repo.config.apps(env.name).find((a) => a.name === name);
   if (!app) {
     const names = repo.config

@@ -7,7 +7,7 @@ import { CliError } from '../cli-error.ts';
 import { type JobResult, runJob } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
 import { createEngineDeps } from '../local/create-engine-deps.ts';
-import { environmentOf, openRepo } from '../local/open-repo.ts';
+import { openEnvironment } from '../local/open-repo.ts';
 import { jobResultView } from '../output/job-result-view.ts';
 import { formatOutput } from '../output/output-format.ts';
 import { createLog } from '../serve/create-log.ts';
@@ -49,13 +49,7 @@ export function registerSync(program: Command): void {
 }
 
 async function sync(flags: SyncFlags): Promise<number> {
-  const head = await openRepo({ repo: flags.repo, ref: 'HEAD', dataDir: flags.dataDir });
-  const env = environmentOf(head.config, flags.env);
-  const repo = await openRepo({
-    repo: flags.repo,
-    ref: flags.revision ?? env.branch,
-    dataDir: flags.dataDir,
-  });
+  const { repo, env } = await openEnvironment(flags);
   for (const name of flags.app ?? []) {
     if (!repo.config.apps(env.name).some((a) => a.name === name)) {
       throw new CliError(

@@ -2,6 +2,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isRemoteRepo, openSource } from '../../adapters/git/open-source.ts';
 import { DirectorySource } from '../../adapters/local/directory-source.ts';
+import type { Environment } from '../../engine/model.ts';
 import type { Source } from '../../engine/ports.ts';
 import { shortRevision } from '../../engine/short-revision.ts';
 import { CliError } from '../cli-error.ts';
@@ -74,4 +75,23 @@ export function environmentOf(config: RepoConfig, name: string | undefined) {
   const env = config.environments.find((e) => e.name === name);
   if (!env) throw new CliError(`no environment "${name}" in syncwave.yaml; declared: ${names}`);
   return env;
+}
+
+/**
+ * The repository as an environment sees it: --revision when given, else the tip of the
+ * environment's branch (its config read at HEAD first to find the branch). --env may be
+ * left out when the repository declares one environment.
+ */
+export async function openEnvironment(opts: {
+  repo: string;
+  env?: string;
+  revision?: string;
+  dataDir: string;
+}): Promise<{ repo: OpenedRepo; env: Environment }> {
+  const first = await openRepo({ repo: opts.repo, ref: opts.revision ?? 'HEAD', dataDir: opts.dataDir });
+  const only = first.config.environments.length === 1 ? first.config.environments[0]?.name : undefined;
+  const env = environmentOf(first.config, opts.env ?? only);
+  if (opts.revision) return { repo: first, env };
+  const repo = await openRepo({ repo: opts.repo, ref: env.branch, dataDir: opts.dataDir });
+  return { repo, env: repo.config.environment(env.name) ?? env };
 }
