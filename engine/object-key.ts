@@ -18,6 +18,16 @@ export function objectKey(ref: {
   return `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
 
+/** objectKey() of an object. */
+export function keyOf(obj: KubeObject): string {
+  return objectKey({
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name,
+  });
+}
+
 export function refOf(obj: KubeObject): ObjectRef {
   return {
     group: groupOf(obj.apiVersion),

@@ -2,7 +2,7 @@ import { loadRepoConfig } from '../config/load-repo-config.ts';
 import { errorMessage } from '../errors.ts';
 import type { EngineDeps } from '../job/engine-deps.ts';
 import type { Environment, KubeObject } from '../model.ts';
-import { objectKey } from '../object-key.ts';
+import { keyOf, objectKey } from '../object-key.ts';
 import { hookPhasesOf } from '../plan/annotations.ts';
 import type { Cluster, Job } from '../ports.ts';
 import type { AppState } from '../state.ts';
@@ -60,12 +60,7 @@ async function appDrift(
   const drifted: Array<{ key: string; paths: string[] }> = [];
   for (const d of desired) {
     if (hookPhasesOf(d)) continue;
-    const key = objectKey({
-      apiVersion: d.apiVersion,
-      kind: d.kind,
-      namespace: d.metadata.namespace,
-      name: d.metadata.name,
-    });
+    const key = keyOf(d);
     const l = live.get(key);
     if (!l) drifted.push({ key, paths: ['(missing)'] });
     else {

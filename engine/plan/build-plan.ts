@@ -1,5 +1,5 @@
 import type { KubeObject, PlanAction, SyncPhase } from '../model.ts';
-import { describeObject, objectKey } from '../object-key.ts';
+import { describeObject, keyOf, objectKey } from '../object-key.ts';
 import type { SyncPlan, SyncTask } from '../operation.ts';
 import type { InventoryEntry } from '../state.ts';
 import { hookDeletePoliciesOf, hookPhasesOf, prunable, waveOf } from './annotations.ts';
@@ -33,12 +33,7 @@ function describePaths(paths: readonly string[]): string {
 function desiredTasks(input: PlanInput): SyncTask[] {
   const tasks: SyncTask[] = [];
   for (const obj of input.desired) {
-    const key = objectKey({
-      apiVersion: obj.apiVersion,
-      kind: obj.kind,
-      namespace: obj.metadata.namespace,
-      name: obj.metadata.name,
-    });
+    const key = keyOf(obj);
     const base = {
       key,
       apiVersion: obj.apiVersion,

@@ -1,7 +1,7 @@
 import type { AppSpec } from '../app-spec.ts';
 import { diffObject, type ObjectDiff } from '../diff/diff-object.ts';
 import type { KubeObject } from '../model.ts';
-import { objectKey } from '../object-key.ts';
+import { keyOf, objectKey } from '../object-key.ts';
 import { hookPhasesOf } from '../plan/annotations.ts';
 import type { Cluster, StateStore } from '../ports.ts';
 import { compareLive } from './compare-live.ts';
@@ -40,12 +40,7 @@ export async function diffApp(
   const desiredKeys = new Set<string>();
   for (const obj of objects) {
     if (hookPhasesOf(obj)) continue;
-    const key = objectKey({
-      apiVersion: obj.apiVersion,
-      kind: obj.kind,
-      namespace: obj.metadata.namespace,
-      name: obj.metadata.name,
-    });
+    const key = keyOf(obj);
     desiredKeys.add(key);
     const known = cmp.diffs.get(key);
     out.push(known ?? diffObject(cmp.live.get(key), obj, { ignore: app.ignoreDifferences }));

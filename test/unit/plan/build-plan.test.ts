@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../engine/model.ts';
-import { objectKey } from '../../../engine/object-key.ts';
+import { keyOf } from '../../../engine/object-key.ts';
 import { applyGroups, buildPlan, type PlanInput } from '../../../engine/plan/build-plan.ts';
 import { KIND_ORDER, kindRank } from '../../../engine/plan/kind-order.ts';
 
@@ -19,15 +19,6 @@ function obj(
   if (opts.wave !== undefined) annotations['argocd.argoproj.io/sync-wave'] = String(opts.wave);
   if (opts.hook) annotations['argocd.argoproj.io/hook'] = opts.hook;
   return { apiVersion: opts.apiVersion ?? 'v1', kind, metadata: { name, namespace: opts.ns, annotations } };
-}
-
-function keyOf(o: KubeObject): string {
-  return objectKey({
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    namespace: o.metadata.namespace,
-    name: o.metadata.name,
-  });
 }
 
 function input(over: Partial<PlanInput>): PlanInput {
