@@ -9,7 +9,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['test/unit/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/hostile/**/*.test.ts'],
+          exclude: ['test/hostile/**/*.cluster.test.ts'],
           testTimeout: 30_000,
         },
       },
@@ -17,7 +18,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           sequence: { groupOrder: 1 },
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/hostile/**/*.cluster.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 600_000,

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import git, { TREE, type WalkerEntry } from 'isomorphic-git';
+import { GitSourceError } from './errors.ts';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
@@ -60,23 +61,41 @@ export class GitObjectReader {
     return git.isDescendent({ fs, gitdir: this.gitdir, oid, ancestor, depth: -1, cache: this.cache });
   }
 
-  /** Writes the files of a commit's tree under `dir` (executable bits and symlinks kept, submodules skipped). */
+  /**
+   * Writes the files of a commit's tree under `dir` (executable bits and symlinks kept,
+   * submodules skipped). The tree is untrusted: an entry name that is not one plain path
+   * segment, or a name twice in one tree, fails the checkout; every directory and file is
+   * created exclusively (never opened when something, such as a symlink, is already there), so
+   * nothing is ever written through a symlink or outside `dir`.
+   */
   async writeTree(revision: string, dir: string): Promise<void> {
     const { commit } = await git.readCommit({ fs, gitdir: this.gitdir, oid: revision, cache: this.cache });
-    await this.writeTreeObject(commit.tree, dir);
+    await mkdir(dir, { recursive: true });
+    await this.writeTreeObject(commit.tree, dir, '');
   }
 
-  private async writeTreeObject(treeOid: string, dir: string): Promise<void> {
-    await mkdir(dir, { recursive: true });
+  private async writeTreeObject(treeOid: string, dir: string, rel: string): Promise<void> {
     const { tree } = await git.readTree({ fs, gitdir: this.gitdir, oid: treeOid, cache: this.cache });
+    const seen = new Set<string>();
     for (const entry of tree) {
+      const path = rel ? `${rel}/${entry.path}` : entry.path;
+      if (!isPlainName(entry.path))
+        throw new GitSourceError(`${path}: tree entry name is not allowed in a checkout`);
+      if (seen.has(entry.path))
+        throw new GitSourceError(`${path}: the tree holds this name twice; refusing the checkout`);
+      seen.add(entry.path);
       const target = join(dir, entry.path);
       if (entry.type === 'tree') {
-        await this.writeTreeObject(entry.oid, target);
+        await mkdir(target).catch(refuse(path));
+        await this.writeTreeObject(entry.oid, target, path);
       } else if (entry.type === 'blob') {
         const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid: entry.oid, cache: this.cache });
-        if (entry.mode === '120000') await symlink(Buffer.from(blob).toString('utf8'), target);
-        else await writeFile(target, blob, { mode: entry.mode === '100755' ? 0o755 : 0o644 });
+        if (entry.mode === '120000')
+          await symlink(Buffer.from(blob).toString('utf8'), target).catch(refuse(path));
+        else
+          await writeFile(target, blob, { mode: entry.mode === '100755' ? 0o755 : 0o644, flag: 'wx' }).catch(
+            refuse(path),
+          );
       }
     }
   }
@@ -100,4 +119,20 @@ export class GitObjectReader {
     });
     return ((paths ?? []) as string[]).filter((p) => typeof p === 'string').sort();
   }
+}
+
+/** One path segment git itself would check out: not empty, `.`, `..` or `.git`, no separator or NUL. */
+function isPlainName(name: string): boolean {
+  if (name === '' || name === '.' || name === '..' || name.toLowerCase() === '.git') return false;
+  return !/[/\\\0]/.test(name);
+}
+
+/** A checkout write that found something in its place (a duplicate name, a symlink) is refused. */
+function refuse(path: string): (cause: unknown) => never {
+  return (cause) => {
+    throw new GitSourceError(
+      `${path}: cannot be written into the checkout (${(cause as NodeJS.ErrnoException).code ?? cause}); refusing the tree`,
+      { cause },
+    );
+  };
 }

@@ -1,10 +1,8 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Octokit } from '@octokit/rest';
-import { x as extract } from 'tar';
 import type { Checkout, Source } from '../../engine/ports.ts';
+import { extractTarball } from './extract-tarball.ts';
 import { githubCompare, githubIsAncestor } from './github-compare.ts';
 import { parseRepoName } from './repo-name.ts';
 
@@ -74,8 +72,7 @@ export class GithubTarballSource implements Source {
     const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
     await mkdir(tmp, { recursive: true });
     try {
-      // GitHub's tarball holds one top-level directory `<owner>-<repo>-<short sha>/`.
-      await pipeline(Readable.from([bytes]), extract({ cwd: tmp, strip: 1 }));
+      await extractTarball(bytes, tmp);
       await rm(dir, { recursive: true, force: true });
       await rename(tmp, dir);
     } catch (err) {
