@@ -15,6 +15,12 @@ export interface ApplyOptions {
   fieldManager?: string;
 }
 
+export interface CreateOptions {
+  dryRun: boolean;
+  /** Field manager, 'syncwave' unless told. */
+  fieldManager?: string;
+}
+
 export interface DeleteOptions {
   propagationPolicy: 'Foreground' | 'Background' | 'Orphan';
 }
@@ -30,6 +36,11 @@ export interface KindInfo {
 export interface Cluster {
   /** Server-side apply of the object exactly as given. Throws ClusterError on rejection. */
   apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject>;
+  /**
+   * Creates the object (POST), never touching an existing one: a taken name throws a ClusterError
+   * with code 'Conflict' and reason 'AlreadyExists'. For hooks that run afresh on every sync.
+   */
+  create(obj: KubeObject, opts: CreateOptions): Promise<KubeObject>;
   get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined>;
   list(
     apiVersion: string,

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../engine/model.ts';
-import type { ApplyOptions, Cluster, DeleteOptions, KindInfo } from '../../engine/ports.ts';
+import type { ApplyOptions, Cluster, CreateOptions, DeleteOptions, KindInfo } from '../../engine/ports.ts';
 import { clusterErrorFromResponse } from './cluster-error-from-response.ts';
 import { ClusterError } from './errors.ts';
 import { KindDiscovery } from './kind-discovery.ts';
@@ -107,6 +107,25 @@ export class KubeCluster implements Cluster {
     throw clusterErrorFromResponse({ object, verb: 'apply', ...response });
   }
 
+  async create(obj: KubeObject, opts: CreateOptions): Promise<KubeObject> {
+    const { info, namespace, object } = await this.#locate(obj, 'create');
+    const response = await this.#http.request({
+      method: 'POST',
+      path: resourcePath({ apiVersion: obj.apiVersion, resource: info.resource, namespace }),
+      query: {
+        fieldManager: opts.fieldManager ?? this.#fieldManager,
+        dryRun: opts.dryRun ? 'All' : undefined,
+      },
+      body: obj,
+      object,
+      verb: 'create',
+    });
+    if (response.status === 200 || response.status === 201 || response.status === 202)
+      return response.body as KubeObject;
+    if (response.status === 404) this.#discovery.forget(obj.apiVersion);
+    throw clusterErrorFromResponse({ object, verb: 'create', ...response });
+  }
+
   async get(
     apiVersion: string,
     kind: string,
@@ -198,12 +217,15 @@ export class KubeCluster implements Cluster {
     verb: string,
   ): Promise<{ info: KindInfo; namespace?: string; object: string }> {
     const object = objectName(obj.kind, obj.metadata?.name ?? '(no name)', obj.metadata?.namespace);
-    if (!obj.metadata?.name) {
+    const generated = verb === 'create' && typeof obj.metadata?.generateName === 'string';
+    if (!obj.metadata?.name && !generated) {
       throw new ClusterError({
         code: 'Invalid',
         object,
         detail: `${verb} needs metadata.name`,
-        advice: 'give the object a name in Git',
+        advice: obj.metadata?.generateName
+          ? 'metadata.generateName is honoured on hooks only (argocd.argoproj.io/hook); give the object a metadata.name in Git'
+          : 'give the object a name in Git',
       });
     }
     const info = await this.kindInfo(obj.apiVersion, obj.kind);

@@ -6,6 +6,7 @@ import type { Job } from '../../engine/ports.ts';
 import { CliError } from '../cli-error.ts';
 import { type JobResult, runJob } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
+import { chooseSyncApps } from '../local/choose-sync-apps.ts';
 import { createEngineDeps } from '../local/create-engine-deps.ts';
 import { openEnvironment } from '../local/open-repo.ts';
 import { jobResultView } from '../output/job-result-view.ts';
@@ -23,6 +24,7 @@ interface SyncFlags {
   dataDir: string;
   prune?: boolean;
   dryRun?: boolean;
+  automatedOnly?: boolean;
   output: string;
   verbose?: boolean;
 }
@@ -33,7 +35,7 @@ export function registerSync(program: Command): void {
     program
       .command('sync')
       .description(
-        'sync an environment (or some apps) once, with no server: waves, health and prune included',
+        'sync an environment (or some apps) once, with no server: waves, health and prune included; every app of the environment unless --app or --automated-only, skipped apps listed with the reason',
       )
       .option('--repo <url|path>', 'the GitOps repository', '.')
       .option('--env <name>', 'environment to sync')
@@ -44,6 +46,7 @@ export function registerSync(program: Command): void {
       .option('--data-dir <dir>', 'state file and caches', '.syncwave/data')
       .option('--prune', 'delete objects no longer in Git')
       .option('--dry-run', 'plan and dry-run apply only')
+      .option('--automated-only', 'only the apps a push would sync (those with an automated sync policy)')
       .option('-v, --verbose', 'list unchanged objects too'),
   ).action(action(sync));
 }
@@ -63,6 +66,31 @@ async function sync(flags: SyncFlags): Promise<number> {
   const format = formatOf(flags);
   const state = await SqliteStateStore.open(join(resolve(flags.dataDir), 'syncwave.db'));
   try {
+    const states = new Map((await state.listApps(env.name)).map((s) => [s.app, s]));
+    const choice = chooseSyncApps(repo.config.apps(env.name), states, {
+      named: flags.app,
+      automatedOnly: flags.automatedOnly,
+    });
+    const skipped: JobResult['apps'] = choice.skipped.map((s) => ({
+      app: s.app,
+      wave: s.wave,
+      phase: 'Skipped',
+      message: `not synced: ${s.reason}`,
+      health: states.get(s.app)?.health ?? { status: 'Unknown' },
+      resources: [],
+    }));
+    if (choice.sync.length === 0) {
+      const result: JobResult = {
+        jobId: 'none',
+        env: env.name,
+        revision: repo.revision,
+        outcome: 'skipped',
+        message: 'no app to sync',
+        apps: skipped,
+      };
+      print(formatOutput(format, result, () => jobResultView(result, { verbose: flags.verbose })));
+      return EXIT.ok;
+    }
     const deps = createEngineDeps({
       source: repo.source,
       state,
@@ -83,7 +111,7 @@ async function sync(flags: SyncFlags): Promise<number> {
       revision: repo.revision,
       changedPaths: 'all',
       reason: 'manual',
-      apps: flags.app,
+      apps: choice.sync,
       prune: flags.prune,
       dryRun: flags.dryRun,
       enqueuedAt: new Date().toISOString(),
@@ -93,6 +121,7 @@ async function sync(flags: SyncFlags): Promise<number> {
       result = await runJob(job, deps);
       if (result.outcome === 'continue') await deps.clock.sleep(1000);
     } while (result.outcome === 'continue');
+    result = { ...result, apps: [...result.apps, ...skipped].sort((a, b) => a.wave - b.wave) };
     print(formatOutput(format, result, () => jobResultView(result, { verbose: flags.verbose })));
     return result.outcome === 'failed' ? EXIT.notOk : EXIT.ok;
   } finally {

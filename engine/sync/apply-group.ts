@@ -4,6 +4,7 @@ import type { KubeObject } from '../model.ts';
 import { describeObject } from '../object-key.ts';
 import type { SyncTask, TaskResult } from '../operation.ts';
 import type { Clock, Cluster } from '../ports.ts';
+import { createGeneratedHook, HOOK_GENERATE_NAME } from './generated-hooks.ts';
 
 export interface ApplyGroupOptions {
   cluster: Cluster;
@@ -51,6 +52,8 @@ async function recreateHook(task: SyncTask, opts: ApplyGroupOptions): Promise<vo
 async function applyTask(task: SyncTask, opts: ApplyGroupOptions): Promise<TaskResult> {
   if (task.action === 'unchanged') return { key: task.key, outcome: 'unchanged' };
   if (!task.desired) return { key: task.key, outcome: 'skipped', message: 'nothing to apply' };
+  if (task.hook && task.desired.metadata.annotations?.[HOOK_GENERATE_NAME])
+    return createGeneratedHook(task, opts);
   try {
     if (task.hook) await recreateHook(task, opts);
     const force = opts.force || (task.live !== undefined && opts.ownedByApp(task.live));

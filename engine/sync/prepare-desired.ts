@@ -3,21 +3,28 @@ import type { KubeObject } from '../model.ts';
 import type { Cluster } from '../ports.ts';
 import { assignNamespaces } from '../render/assign-namespaces.ts';
 import { TRACKING_ANNOTATION, trackingId } from '../render/tracking.ts';
+import { type HookRun, nameGeneratedHooks } from './generated-hooks.ts';
 
 /**
- * Final touches before planning: namespaces where the chart did not put them, the
- * tracking annotation computed on the final identity, and the app's Namespace when
- * CreateNamespace=true. Returns the objects to sync and the namespace to create, if any.
+ * Final touches before planning: namespaces where the chart did not put them, names for this
+ * sync's runs of generateName hooks (left out without `hookRun`), the tracking annotation
+ * computed on the final identity, and the app's Namespace when CreateNamespace=true. Returns the
+ * objects to sync and the namespace to create, if any.
  */
 export async function prepareDesired(
   app: AppSpec,
   rendered: readonly KubeObject[],
   cluster: Cluster,
+  opts: { hookRun?: HookRun } = {},
 ): Promise<{ objects: KubeObject[]; createNamespace?: KubeObject }> {
-  const placed = await assignNamespaces([...rendered], app.namespace, async (apiVersion, kind) => {
-    const info = await cluster.kindInfo(apiVersion, kind);
-    return info?.namespaced;
-  });
+  const placed = await assignNamespaces(
+    nameGeneratedHooks(rendered, opts.hookRun),
+    app.namespace,
+    async (apiVersion, kind) => {
+      const info = await cluster.kindInfo(apiVersion, kind);
+      return info?.namespaced;
+    },
+  );
   const objects = placed.map((obj) => {
     const copy = structuredClone(obj);
     copy.metadata.annotations = {

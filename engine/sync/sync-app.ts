@@ -79,7 +79,9 @@ export async function syncApp(ctx: SyncContext, rendered: readonly KubeObject[])
   const op = await loadOperation(ctx);
   const prior = await ctx.state.getApp(ctx.app.env.name, ctx.app.name);
   const inventory = prior?.inventory ?? [];
-  const { objects, createNamespace } = await prepareDesired(ctx.app, rendered, ctx.cluster);
+  const { objects, createNamespace } = await prepareDesired(ctx.app, rendered, ctx.cluster, {
+    hookRun: { revision: ctx.revision, startedAt: op.startedAt },
+  });
   const comparison = await compareLive(ctx.cluster, objects, inventory, {
     force: ctx.request.force || ctx.app.syncPolicy.syncOptions.force,
     concurrency: ctx.concurrency,
