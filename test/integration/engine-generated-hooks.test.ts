@@ -80,11 +80,11 @@ describe('hooks with generateName', () => {
     const [migrateRun] = await runsOf('database', 'upgrade-sql-schema-');
     const [smokeRun] = await runsOf('database', 'smoke-');
     expect(migrateRun?.metadata.name).toBe(migrate?.name);
-    expect((migrateRun?.status as { succeeded?: number }).succeeded).toBe(1);
+    expect((migrateRun?.status as { succeeded?: number } | undefined)?.succeeded).toBe(1);
     // HookSucceeded: the Sync run is gone once it succeeded
     expect(await runsOf('database', 'seed-')).toEqual([]);
     // PostSync was created only after the PreSync run had completed
-    const completed = time((migrateRun?.status as { completionTime?: string }).completionTime);
+    const completed = time((migrateRun?.status as { completionTime?: string } | undefined)?.completionTime);
     expect(time(smokeRun?.metadata.creationTimestamp)).toBeGreaterThanOrEqual(completed);
     const statefulSet = await t.cluster.get('apps/v1', 'StatefulSet', 'postgres', t.ns('database'));
     expect(time(statefulSet?.metadata.creationTimestamp)).toBeGreaterThanOrEqual(completed);
