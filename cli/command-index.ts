@@ -45,7 +45,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'sync',
     term: 'sync [options]',
-    description: 'sync an environment (or some apps) once, with no server: waves, health and prune included',
+    description:
+      'sync an environment (or some apps) once, with no server: waves, health and prune included; every app of the environment unless --app or --automated-only, skipped apps listed with the reason',
     load: async () => (await import('./commands/sync-command.ts')).registerSync,
   },
   {
