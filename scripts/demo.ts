@@ -131,9 +131,11 @@ async function main(): Promise<void> {
   });
   cleanups.push(() => serve.stop());
   info(
-    `  syncwave serve --repo ${remote} --port ${serve.port} --webhook-secret-file ${secretFile} --data-dir ${join(work, 'data')} --kubeconfig ${cluster.kubeconfigPath} --context syncwave-demo --drift-interval 5s --log-format json`,
+    `  syncwave serve --repo ${remote} --port ${serve.port} --api-port ${serve.apiPort} --webhook-secret-file ${secretFile} --data-dir ${join(work, 'data')} --kubeconfig ${cluster.kubeconfigPath} --context syncwave-demo --drift-interval 5s --log-format json`,
   );
-  info(`  listening on ${serve.url} (POST /webhook, GET /api/apps); setup took ${elapsed()}`);
+  info(
+    `  webhook on ${serve.url} (POST /webhook); API on ${serve.apiUrl} (the CLI reads its token from ${join(work, 'data', 'api-token')}); setup took ${elapsed()}`,
+  );
 
   const ctx: Ctx = {
     work,
@@ -142,7 +144,7 @@ async function main(): Promise<void> {
     repo,
     remote,
     serve,
-    api: new ApiClient({ server: serve.url }),
+    api: new ApiClient({ server: serve.apiUrl, token: serve.token }),
     secret,
     logFile,
   };
@@ -169,7 +171,8 @@ async function main(): Promise<void> {
 async function show(ctx: Ctx, args: string[], expectCode = 0): Promise<string> {
   command(`syncwave ${args.join(' ')}`);
   const r = await runSyncwave(args, {
-    server: ctx.serve.url,
+    server: ctx.serve.apiUrl,
+    dataDir: ctx.serve.dataDir,
     env: process.stdout.isTTY ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' },
   });
   output(r.stdout + (r.stderr ? `\n${r.stderr}` : ''));

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { LocalStoreError } from './errors.ts';
@@ -13,11 +13,22 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
 }
 
+/**
+ * The database holds rendered objects (Secrets among them): its folder is made 0700 when created,
+ * and the file 0600 before SQLite opens it. SQLite creates the -wal and -shm files with the
+ * database file's mode; files left by an older version are narrowed to 0600.
+ */
+function makePrivateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
+}
+
 /** Opens a SQLite file in WAL mode with a busy timeout and applies the schema. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseSync> {
   const { DatabaseSync } = await loadSqlite();
   try {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:') makePrivateFile(options.path);
     const db = new DatabaseSync(options.path);
     db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     db.exec('PRAGMA journal_mode = WAL');

@@ -9,11 +9,14 @@ import type {
   SyncRequestBody,
 } from './api-types.ts';
 
-export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
+/** serve's API listener unless told (`serve --api-port`). */
+export const DEFAULT_SERVER = 'http://127.0.0.1:8081';
 
 export interface ApiClientOptions {
-  /** Base URL of `syncwave serve`; default $SYNCWAVE_SERVER or http://127.0.0.1:8080. */
+  /** Base URL of `syncwave serve`; its API listener; default $SYNCWAVE_SERVER or http://127.0.0.1:8081. */
   server: string;
+  /** The bearer token (serve's data directory, api-token); requests go without one when absent. */
+  token?: string;
   /** Per-request timeout; 30 s unless told. */
   timeoutMs?: number;
 }
@@ -60,7 +63,10 @@ export class ApiClient {
     try {
       response = await fetch(url, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
       });
@@ -82,7 +88,11 @@ export class ApiClient {
     }
     if (!response.ok) {
       const message = (json as { message?: string }).message ?? text;
-      throw new CliError(`${message} (HTTP ${response.status})`);
+      const hint =
+        response.status === 401
+          ? "; the token is in serve's data directory (api-token): pass --data-dir DIR, --token or SYNCWAVE_TOKEN"
+          : '';
+      throw new CliError(`${message} (HTTP ${response.status})${hint}`);
     }
     return json as T;
   }

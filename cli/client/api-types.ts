@@ -39,6 +39,8 @@ export interface DiffResponse {
 export interface SyncRequestBody {
   env?: string;
   revision?: string;
+  /** Sync a revision that is not on the environment's branch (refused otherwise). */
+  allowForeignRevision?: boolean;
   prune?: boolean;
   dryRun?: boolean;
 }

@@ -74,6 +74,7 @@ export function registerApp(program: Command): void {
     app.command('sync <name>').description('sync an app now (waits for the result unless --async)'),
   )
     .option('--revision <ref>', 'commit or branch to sync (default: the environment branch tip)')
+    .option('--allow-foreign-revision', "allow a --revision that is not on the environment's branch")
     .option('--prune', 'delete objects no longer in Git')
     .option('--dry-run', 'plan and dry-run apply only')
     .option('--async', 'return once queued')
@@ -84,6 +85,7 @@ export function registerApp(program: Command): void {
           name: string,
           opts: ServerOptions & {
             revision?: string;
+            allowForeignRevision?: boolean;
             prune?: boolean;
             dryRun?: boolean;
             async?: boolean;
@@ -94,6 +96,7 @@ export function registerApp(program: Command): void {
           const accepted = await client.sync(name, {
             env: opts.env,
             revision: opts.revision,
+            allowForeignRevision: opts.allowForeignRevision,
             prune: opts.prune,
             dryRun: opts.dryRun,
           });

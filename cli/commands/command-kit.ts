@@ -1,12 +1,15 @@
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.ts';
 import { ApiClient, DEFAULT_SERVER } from '../client/api-client.ts';
+import { readApiToken } from '../client/read-api-token.ts';
 import { EXIT } from '../exit-codes.ts';
 import { OUTPUT_FORMATS, type OutputFormat, parseOutputFormat } from '../output/output-format.ts';
 
 /** Options every server-backed command has. */
 export interface ServerOptions {
   server: string;
+  token?: string;
+  dataDir?: string;
   env?: string;
   output: string;
 }
@@ -27,12 +30,20 @@ export function addServerOptions(cmd: Command): Command {
       'syncwave serve to talk to (env SYNCWAVE_SERVER)',
       process.env.SYNCWAVE_SERVER ?? DEFAULT_SERVER,
     )
+    .option('--token <token>', 'API token (env SYNCWAVE_TOKEN; default: read from the data directory)')
+    .option(
+      '--data-dir <dir>',
+      "serve's data directory, whose api-token the CLI sends (env SYNCWAVE_DATA_DIR, default .syncwave/data)",
+    )
     .option('--env <name>', 'environment of the app (needed when the app is in several)');
   return addOutputOption(cmd);
 }
 
 export function clientOf(opts: ServerOptions): ApiClient {
-  return new ApiClient({ server: opts.server });
+  return new ApiClient({
+    server: opts.server,
+    token: readApiToken({ token: opts.token, dataDir: opts.dataDir, env: process.env }),
+  });
 }
 
 export function formatOf(opts: { output?: string }): OutputFormat {

@@ -9,6 +9,7 @@ import type { AppDetail, DiffResponse, JobAccepted } from '../client/api-types.t
 import { diffAppForCli, type EngineDeps, explainForCli } from '../engine-api.ts';
 import { HttpError, readJson, sendJson } from './http-io.ts';
 import type { RepoConfigCache } from './repo-config-cache.ts';
+import { revisionOnBranch } from './revision-on-branch.ts';
 import type { WorkerPool } from './worker-pool.ts';
 
 export interface ApiContext {
@@ -144,7 +145,13 @@ async function queueSync(
   body: Record<string, unknown>,
 ): Promise<JobAccepted> {
   const { env } = await findSpec(ctx, name, envName);
-  const revision = typeof body.revision === 'string' && body.revision ? body.revision : env.branch;
+  const asked = typeof body.revision === 'string' && body.revision ? body.revision : env.branch;
+  const revision = await revisionOnBranch({
+    source: ctx.deps.source,
+    env,
+    revision: asked,
+    allowForeign: body.allowForeignRevision === true,
+  });
   const job = manualJob(ctx, env.name, name, revision, {
     prune: body.prune === true ? true : undefined,
     dryRun: body.dryRun === true ? true : undefined,

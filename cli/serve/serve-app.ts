@@ -11,6 +11,7 @@ import {
   refreshAppHealth,
   runJob,
 } from '../engine-api.ts';
+import { guardApiRequest } from './api-guard.ts';
 import { handleApi } from './api-routes.ts';
 import { DriftLoop } from './drift-loop.ts';
 import { HttpError, readBody, sendJson } from './http-io.ts';
@@ -25,6 +26,8 @@ export interface ServeAppOptions {
   secret: () => Promise<string>;
   /** `--repo` as given: names the repository in jobs and logs. */
   repo: string;
+  /** The bearer token every API request must carry (serve writes it into its data directory). */
+  apiToken: string;
   /** Pushes to other repositories are ignored when set (`owner/name` or URL). */
   webhookRepo?: string;
   /** The ref whose syncwave.yaml declares the environments; 'HEAD' unless told. */
@@ -43,20 +46,38 @@ export interface ServeAppOptions {
   sliceMs?: number;
 }
 
+/** Where serve listens: the public listener (webhook, healthz) and the API's own (loopback unless told). */
+export interface ServeListen {
+  port: number;
+  host?: string;
+  apiPort: number;
+  apiHost?: string;
+}
+
+export interface ServeUrls {
+  /** The public listener: POST /webhook, GET /healthz. */
+  url: string;
+  /** The API the CLI talks to: /api/... with the bearer token. */
+  apiUrl: string;
+}
+
 export interface ServeApp {
+  /** The public listener: /webhook and /healthz only. */
   server: Server;
+  /** The API listener: /api/... behind the token, /healthz. */
+  apiServer: Server;
   pool: WorkerPool;
   config: RepoConfigCache;
-  /** Loads syncwave.yaml, starts the workers, the drift loop and the listener; resolves with the URL. */
-  start(opts: { port: number; host?: string }): Promise<string>;
+  /** Loads syncwave.yaml, starts the workers, the drift loop and both listeners; resolves with their URLs. */
+  start(opts: ServeListen): Promise<ServeUrls>;
   /** Stops listening, lets running job slices finish, stops the loops. */
   stop(): Promise<void>;
 }
 
 /**
  * `syncwave serve` in one object: the webhook endpoint (ingest's handler, the webhook Lambda's
- * code), the JSON API for the CLI, one worker per environment on the durable queue, and the
- * drift/poll loop.
+ * code) on the public listener, the JSON API for the CLI on its own listener behind a bearer
+ * token, one worker per environment on the durable queue, and the drift/poll loop.
  */
 export function createServeApp(opts: ServeAppOptions): ServeApp {
   const { deps } = opts;
@@ -144,58 +165,86 @@ export function createServeApp(opts: ServeAppOptions): ServeApp {
     sendJson(res, answer.status, answer.body);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  function healthz(res: ServerResponse): void {
+    sendJson(res, 200, {
+      status: 'ok',
+      environments: config.environments.map((e) => e.name),
+      idle: pool.idle,
+    });
+  }
+
+  /** The public listener: what GitHub must reach, and nothing else. */
+  async function routePublic(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/healthz' && req.method === 'GET') {
-      sendJson(res, 200, {
-        status: 'ok',
-        environments: config.environments.map((e) => e.name),
-        idle: pool.idle,
-      });
-      return;
-    }
+    if (url.pathname === '/healthz' && req.method === 'GET') return healthz(res);
     if (url.pathname === '/webhook') {
       if (req.method !== 'POST') throw new HttpError(405, 'send webhooks with POST');
       await webhook(req, res);
       return;
     }
-    if (await handleApi(req, res, url, { deps, config, queue, pool, repo: opts.repo })) return;
-    throw new HttpError(404, `no route ${req.method} ${url.pathname}: try /healthz, /webhook or /api/apps`);
+    throw new HttpError(404, `no route ${req.method} ${url.pathname}: try /healthz or /webhook`);
   }
 
-  const server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      const status = err instanceof HttpError ? err.status : err instanceof SyntaxError ? 400 : 500;
-      if (status === 500) deps.log.error('request failed', { path: req.url, error: (err as Error).message });
-      if (!res.headersSent) sendJson(res, status, { message: (err as Error).message });
-      else res.end();
-    });
-  });
+  /** The API listener: every request needs the token (healthz aside), JSON bodies, no foreign origin. */
+  async function routeApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz' && req.method === 'GET' && req.headers.origin === undefined)
+      return healthz(res);
+    guardApiRequest(req, { token: opts.apiToken });
+    if (await handleApi(req, res, url, { deps, config, queue, pool, repo: opts.repo })) return;
+    throw new HttpError(404, `no route ${req.method} ${url.pathname}: try /api/apps`);
+  }
+
+  const listener =
+    (route: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
+    (req: IncomingMessage, res: ServerResponse): void => {
+      route(req, res).catch((err: unknown) => {
+        const status = err instanceof HttpError ? err.status : err instanceof SyntaxError ? 400 : 500;
+        if (status === 500)
+          deps.log.error('request failed', { path: req.url, error: (err as Error).message });
+        if (!res.headersSent) sendJson(res, status, { message: (err as Error).message });
+        else res.end();
+      });
+    };
+  const server = createServer(listener(routePublic));
+  const apiServer = createServer(listener(routeApi));
 
   return {
     server,
+    apiServer,
     pool,
     config,
-    async start({ port, host = '127.0.0.1' }) {
+    async start({ port, host = '127.0.0.1', apiPort, apiHost = '127.0.0.1' }) {
       await config.refresh();
       pool.start();
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve());
-      });
+      const apiUrl = await listen(apiServer, apiPort, apiHost);
+      const url = await listen(server, port, host);
       drift.start();
       health.start();
-      const { port: bound } = server.address() as AddressInfo;
-      return `http://${host}:${bound}`;
+      return { url, apiUrl };
     },
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await Promise.all([close(server), close(apiServer)]);
       await drift.stop();
       await health.stop();
       await pool.stop();
     },
   };
+}
+
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -8,6 +8,7 @@ import { SqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
 import { CliError } from '../cli-error.ts';
 import { action, parseDurationMs } from '../commands/command-kit.ts';
 import { createEngineDeps, parseContextMap } from '../local/create-engine-deps.ts';
+import { apiTokenPath, ensureApiToken } from './api-token.ts';
 import { createLog, type LogFormat } from './create-log.ts';
 import { createServeApp } from './serve-app.ts';
 
@@ -15,6 +16,8 @@ interface ServeFlags {
   repo: string;
   port: string;
   host: string;
+  apiPort: string;
+  apiHost: string;
   webhookSecretFile?: string;
   webhookRepo?: string;
   dataDir: string;
@@ -36,8 +39,18 @@ export function registerServe(program: Command): void {
       'run syncwave locally: webhook endpoint, job queue, workers, drift loop and the API the CLI uses',
     )
     .requiredOption('--repo <url|path>', 'the GitOps repository: a smart-HTTP URL or a local path')
-    .option('--port <n>', 'port to listen on (0 picks a free one)', '8080')
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port of the public listener: /webhook and /healthz (0 picks a free one)', '8080')
+    .option(
+      '--host <address>',
+      'address of the public listener (0.0.0.0 to let GitHub reach it)',
+      '127.0.0.1',
+    )
+    .option(
+      '--api-port <n>',
+      "port of the API the CLI uses, behind the token in the data directory's api-token",
+      '8081',
+    )
+    .option('--api-host <address>', 'address of the API listener (keep it on loopback)', '127.0.0.1')
     .option(
       '--webhook-secret-file <file>',
       'file holding the webhook secret (or env SYNCWAVE_WEBHOOK_SECRET)',
@@ -79,13 +92,20 @@ async function readSecret(flags: ServeFlags): Promise<() => Promise<string>> {
   return async () => secret;
 }
 
+/** The data directory holds state, rendered objects and the API token: only its owner may read it. */
+async function makePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+}
+
 async function serve(flags: ServeFlags): Promise<number> {
   const log = createLog({ format: flags.logFormat, debug: Boolean(process.env.SYNCWAVE_DEBUG) });
   const secret = await readSecret(flags);
   const dataDir = resolve(flags.dataDir);
   const cacheDir = join(dataDir, 'cache');
-  const { mkdir } = await import('node:fs/promises');
-  await mkdir(cacheDir, { recursive: true });
+  await makePrivateDir(dataDir);
+  await mkdir(cacheDir, { recursive: true, mode: 0o700 });
+  const apiToken = await ensureApiToken(dataDir);
   const dbFile = join(dataDir, 'syncwave.db');
   const state = await SqliteStateStore.open(dbFile);
   const queue = await SqliteJobQueue.open(dbFile);
@@ -108,14 +128,22 @@ async function serve(flags: ServeFlags): Promise<number> {
     deps,
     queue,
     secret,
+    apiToken,
     repo: flags.repo,
     webhookRepo: flags.webhookRepo,
     configRef: flags.configRef,
     driftIntervalMs: parseDurationMs(flags.driftInterval, '--drift-interval'),
   });
-  const url = await app.start({ port: Number(flags.port), host: flags.host });
+  const { url, apiUrl } = await app.start({
+    port: Number(flags.port),
+    host: flags.host,
+    apiPort: Number(flags.apiPort),
+    apiHost: flags.apiHost,
+  });
   log.info('syncwave serve listening', {
     url,
+    apiUrl,
+    apiTokenFile: apiTokenPath(dataDir),
     repo: flags.repo,
     dataDir,
     environments: app.config.environments.map((e) => `${e.name}<-${e.branch}`).join(','),

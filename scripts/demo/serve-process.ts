@@ -1,8 +1,10 @@
 // `syncwave serve` as a child process, the way a user runs it: logs to a file, ready once
-// GET /healthz answers.
+// GET /healthz answers; the API's token is read from the data directory, as the CLI does.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** bin/syncwave.js, run with this process's Node (the project's pinned Node 22 under npm scripts). */
@@ -19,12 +21,21 @@ export interface ServeOptions {
   logFile: string;
   /** A fixed port (a restart keeps its URL); a free one when absent. */
   port?: number;
+  /** A fixed API port; a free one when absent. */
+  apiPort?: number;
   extraArgs?: string[];
 }
 
 export interface ServeProcess {
+  /** The public listener: /webhook, /healthz. */
   url: string;
   port: number;
+  /** The API listener the CLI talks to. */
+  apiUrl: string;
+  apiPort: number;
+  /** The API token serve wrote into its data directory. */
+  token: string;
+  dataDir: string;
   child: ChildProcess;
   /** SIGTERM (graceful), SIGKILL after `graceMs`; resolves when it exited. */
   stop(graceMs?: number): Promise<void>;
@@ -51,12 +62,16 @@ function exited(child: ChildProcess): Promise<void> {
 
 export async function startServe(opts: ServeOptions): Promise<ServeProcess> {
   const port = opts.port ?? (await freePort());
+  let apiPort = opts.apiPort ?? (await freePort());
+  while (apiPort === port) apiPort = await freePort();
   const args = [
     'serve',
     '--repo',
     opts.repo,
     '--port',
     String(port),
+    '--api-port',
+    String(apiPort),
     '--webhook-secret-file',
     opts.secretFile,
     '--data-dir',
@@ -105,9 +120,14 @@ export async function startServe(opts: ServeOptions): Promise<ServeProcess> {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await done;
   };
+  const token = (await readFile(join(opts.dataDir, 'api-token'), 'utf8')).trim();
   return {
     url,
     port,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    apiPort,
+    token,
+    dataDir: opts.dataDir,
     child,
     kill,
     async stop(graceMs = 35_000) {
@@ -127,10 +147,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the syncwave CLI (`node bin/syncwave.js ...`). */
+/**
+ * Runs the syncwave CLI (`node bin/syncwave.js ...`). `server` is serve's API URL; `dataDir` is
+ * serve's data directory, from which the CLI reads the API token itself (SYNCWAVE_DATA_DIR).
+ */
 export function runSyncwave(
   args: string[],
-  opts: { server?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  opts: { server?: string; dataDir?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SYNCWAVE_BIN, ...args], {
@@ -138,6 +161,7 @@ export function runSyncwave(
       env: {
         ...process.env,
         ...(opts.server ? { SYNCWAVE_SERVER: opts.server } : {}),
+        ...(opts.dataDir ? { SYNCWAVE_DATA_DIR: opts.dataDir } : {}),
         ...opts.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,7 +24,7 @@ it('prints a line per change of sync status or health while a push deploys', asy
     process.execPath,
     [SYNCWAVE_BIN, 'app', 'list', '--watch', '--interval', '200ms', '--env', s.env],
     {
-      env: { ...process.env, SYNCWAVE_SERVER: s.serve.url, NO_COLOR: '1' },
+      env: { ...process.env, SYNCWAVE_SERVER: s.serve.apiUrl, SYNCWAVE_TOKEN: s.serve.token, NO_COLOR: '1' },
     },
   );
   let out = '';

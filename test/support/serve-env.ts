@@ -122,9 +122,10 @@ export async function serveEnv(name: string, opts: { driftInterval?: string } = 
       return serve;
     },
     get api() {
-      return new ApiClient({ server: serve.url });
+      return new ApiClient({ server: serve.apiUrl, token: serve.token });
     },
-    cli: (args) => runSyncwave(args, { server: serve.url, env: { NO_COLOR: '1' } }),
+    cli: (args) =>
+      runSyncwave(args, { server: serve.apiUrl, dataDir: serve.dataDir, env: { NO_COLOR: '1' } }),
     async webhook(before, after, o = {}) {
       const payload = await pushPayload({
         repo,
@@ -188,7 +189,7 @@ export async function serveEnv(name: string, opts: { driftInterval?: string } = 
     },
     async restart() {
       await serve.stop();
-      serve = await startServe({ ...serveOpts, port: serve.port });
+      serve = await startServe({ ...serveOpts, port: serve.port, apiPort: serve.apiPort });
     },
     async stop() {
       await serve.stop();

@@ -19,6 +19,7 @@ import type { Job } from '../../../engine/ports.ts';
 import { createWorkRepo, type GitWorkRepo } from '../../../harness/git-work-repo.ts';
 
 const SECRET = 'test-secret';
+const TOKEN = 'test-api-token-0123456789abcdefghijklmnop';
 const CONFIG = `environments:
   dev: { branch: develop }
   prod: { branch: main }
@@ -32,9 +33,12 @@ let tmp: string;
 let repo: GitWorkRepo;
 let app: ServeApp;
 let url: string;
+let apiUrl: string;
 let queue: SqliteJobQueue;
 const state = new MemoryStateStore();
 const ran: Job[] = [];
+/** Jobs handed to the queue by the webhook handler and the API. */
+let sent = 0;
 const logLines: string[] = [];
 
 beforeAll(async () => {
@@ -45,6 +49,11 @@ beforeAll(async () => {
   await repo.commitAll('config');
   await repo.git('branch', '-f', 'main', 'develop');
   queue = await SqliteJobQueue.open(join(tmp, 'syncwave.db'));
+  const send = queue.send.bind(queue);
+  queue.send = async (job) => {
+    sent += 1;
+    await send(job);
+  };
   const log = createLog({ format: 'json', write: (line) => logLines.push(line) });
   const source = await LocalGitSource.open({ path: join(tmp, 'work'), cacheDir: join(tmp, 'cache') });
   app = createServeApp({
@@ -60,6 +69,7 @@ beforeAll(async () => {
     },
     queue,
     secret: async () => SECRET,
+    apiToken: TOKEN,
     repo: join(tmp, 'work'),
     driftIntervalMs: 3_600_000,
     runJob: async (job): Promise<JobResult> => {
@@ -75,7 +85,7 @@ beforeAll(async () => {
     },
     checkDrift: async () => ({ jobs: [], outOfSync: [] }),
   });
-  url = await app.start({ port: 0 });
+  ({ url, apiUrl } = await app.start({ port: 0, apiPort: 0 }));
 });
 
 afterAll(async () => {
@@ -140,7 +150,7 @@ describe('syncwave serve', () => {
     const jobId = answer.jobs[0]!.id;
     await until(() => (queue.state(jobId) === 'done' ? true : undefined));
     expect(ran.filter((j) => j.id === jobId)).toHaveLength(1);
-    const status = await new ApiClient({ server: url }).job(jobId);
+    const status = await new ApiClient({ server: apiUrl, token: TOKEN }).job(jobId);
     expect(status).toMatchObject({ state: 'done', result: { outcome: 'succeeded' } });
     // The same delivery again is accepted but not run twice.
     await postWebhook(body, { 'x-hub-signature-256': signature, 'x-github-delivery': 'delivery-1' });
@@ -163,7 +173,7 @@ describe('syncwave serve', () => {
   });
 
   it('queues a manual sync through the API, and says what to do for an unknown app', async () => {
-    const client = new ApiClient({ server: url });
+    const client = new ApiClient({ server: apiUrl, token: TOKEN });
     const accepted = await client.sync('frontend', { env: 'prod', prune: true });
     expect(accepted.job).toMatchObject({
       env: 'prod',
@@ -188,12 +198,114 @@ describe('syncwave serve', () => {
       inventory: [],
       updatedAt: now,
     });
-    const client = new ApiClient({ server: url });
+    const client = new ApiClient({ server: apiUrl, token: TOKEN });
     expect((await client.listApps()).apps.map((a) => a.app)).toEqual(['frontend']);
     expect((await client.getApp('frontend')).app).toMatchObject({ env: 'dev', syncStatus: 'Synced' });
     await expect(client.getApp('nope')).rejects.toThrow(
       /no app nope has been synced yet \(known: frontend\).*404/,
     );
     expect((await client.history('frontend')).history).toEqual([]);
+  });
+});
+
+describe("syncwave serve's API listener", () => {
+  const syncBody = JSON.stringify({ env: 'prod', prune: true });
+  const post = (headers: Record<string, string>, body = syncBody): Promise<Response> =>
+    fetch(`${apiUrl}/api/apps/frontend/sync`, { method: 'POST', headers, body });
+  const queued = (): number => sent;
+
+  it('is a listener of its own: the public one has no /api, the API has no /webhook', async () => {
+    expect(apiUrl).not.toBe(url);
+    const onPublic = await fetch(`${url}/api/apps`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(onPublic.status).toBe(404);
+    const onApi = await fetch(`${apiUrl}/webhook`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(onApi.status).toBe(404);
+  });
+
+  it('answers 401 without a token and with a wrong one, and queues nothing', async () => {
+    const before = queued();
+    const none = await post({ 'content-type': 'application/json' });
+    expect(none.status).toBe(401);
+    expect(((await none.json()) as { message: string }).message).toMatch(/bearer token.*api-token/);
+    const wrong = await post({ 'content-type': 'application/json', authorization: `Bearer ${TOKEN}x` });
+    expect(wrong.status).toBe(401);
+    const short = await post({ 'content-type': 'application/json', authorization: 'Bearer t' });
+    expect(short.status).toBe(401);
+    expect((await fetch(`${apiUrl}/api/apps`)).status).toBe(401);
+    expect((await fetch(`${apiUrl}/api/apps/frontend/history`)).status).toBe(401);
+    await expect(new ApiClient({ server: apiUrl }).listApps()).rejects.toThrow(/HTTP 401.*--token/);
+    expect(queued()).toBe(before);
+  });
+
+  it('answers 415 to a mutating request that is not application/json, with the right token', async () => {
+    const before = queued();
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const res = await post({ 'content-type': type, authorization: `Bearer ${TOKEN}` });
+      expect(res.status).toBe(415);
+    }
+    const untyped = await fetch(`${apiUrl}/api/apps/frontend/resume`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(untyped.status).toBe(415);
+    expect(queued()).toBe(before);
+  });
+
+  it('answers 403 to a foreign Origin, even with the token', async () => {
+    const before = queued();
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+    expect((await post({ ...headers, origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post({ ...headers, origin: 'null' })).status).toBe(403);
+    expect((await post({ ...headers, 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    const read = await fetch(`${apiUrl}/api/apps`, {
+      headers: { authorization: `Bearer ${TOKEN}`, origin: 'http://localhost:1' },
+    });
+    expect(read.status).toBe(403);
+    expect(queued()).toBe(before);
+  });
+
+  it('accepts the token with JSON from the same origin (the happy path)', async () => {
+    const res = await post({
+      'content-type': 'application/json; charset=utf-8',
+      authorization: `Bearer ${TOKEN}`,
+      origin: apiUrl,
+    });
+    expect(res.status).toBe(202);
+    const { job } = (await res.json()) as { job: Job };
+    expect(job).toMatchObject({ env: 'prod', apps: ['frontend'], prune: true });
+    await until(() => (queue.state(job.id) === 'done' ? true : undefined));
+  });
+});
+
+describe('a manual sync to a revision off the environment branch', () => {
+  it('is refused without allowForeignRevision, and queued as the commit SHA with it', async () => {
+    await repo.git('checkout', '-q', '-b', 'feature', 'develop');
+    await repo.write('apps/frontend/extra.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n');
+    const feature = await repo.commitAll('feature work');
+    await repo.git('checkout', '-q', 'develop');
+    const client = new ApiClient({ server: apiUrl, token: TOKEN });
+    const before = sent;
+    await expect(client.sync('frontend', { env: 'dev', revision: 'feature' })).rejects.toThrow(
+      /revision feature \(\w{7}\) is not on branch develop of environment dev: .*--allow-foreign-revision.*HTTP 400/,
+    );
+    await expect(client.sync('frontend', { env: 'dev', revision: feature })).rejects.toThrow(/HTTP 400/);
+    expect(sent).toBe(before);
+    const onBranch = await client.sync('frontend', { env: 'dev', revision: await repo.head('develop') });
+    expect(onBranch.job.revision).toBe(await repo.head('develop'));
+    const forced = await client.sync('frontend', {
+      env: 'dev',
+      revision: 'feature',
+      allowForeignRevision: true,
+    });
+    expect(forced.job.revision).toBe(feature);
+    await until(() => (queue.state(forced.job.id) === 'done' ? true : undefined));
   });
 });
