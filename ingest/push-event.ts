@@ -5,7 +5,11 @@
 /** GitHub and GitLab list at most this many commits in a push payload. */
 export const MAX_LISTED_COMMITS = 20;
 
-export const ZERO_SHA = /^0+$/;
+/** The `before` of a created branch and the `after` of a deleted one, as GitHub and GitLab send it. */
+export const ZERO_SHA = /^0{40}$/;
+
+/** A full commit SHA (GitHub and GitLab send lower-case hex). */
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
 export interface PushEvent {
   provider: 'github' | 'gitlab';
@@ -58,6 +62,14 @@ function baseFields(
   for (const key of ['ref', 'before', 'after'] as const) {
     if (typeof payload[key] !== 'string') {
       return { ok: false, message: `${provider} push payload has no string "${key}": not a push event` };
+    }
+  }
+  for (const key of ['before', 'after'] as const) {
+    if (!COMMIT_SHA.test(payload[key] as string)) {
+      return {
+        ok: false,
+        message: `${provider} push payload "${key}" is not a 40-hex commit SHA: ${JSON.stringify((payload[key] as string).slice(0, 60))}`,
+      };
     }
   }
   if (!Array.isArray(payload.commits)) {

@@ -1,6 +1,7 @@
 import type { Environment } from '../engine/model.ts';
 import type { Job } from '../engine/ports.ts';
 import type { PushEvent } from './push-event.ts';
+import { repoIdentity, sameRepo } from './repo-identity.ts';
 
 export interface PushToJobsInput {
   push: PushEvent;
@@ -15,21 +16,22 @@ export type PushToJobsResult = { jobs: Job[] } | { ignored: string };
 
 const BRANCH_PREFIX = 'refs/heads/';
 
-/** `owner/name`, a clone URL or a web URL, reduced for comparison. */
-function normalizeRepo(repo: string): string {
-  return repo
-    .trim()
-    .toLowerCase()
-    .replace(/\/+$/, '')
-    .replace(/\.git$/, '');
-}
-
-/** True when the configured repository names the pushed one (by `owner/name` or any of its URLs). */
+/**
+ * True when the configured repository names the pushed one exactly: an `owner/name` against the
+ * push's full name, a URL against the push's clone, SSH, git and web URLs (host and path).
+ * A configured value that names no repository matches nothing.
+ */
 export function repoMatches(configured: string, push: Pick<PushEvent, 'repo' | 'repoAliases'>): boolean {
-  const want = normalizeRepo(configured);
-  const fullName = normalizeRepo(push.repo);
-  if (want === fullName || want.endsWith(`/${fullName}`) || want.endsWith(`:${fullName}`)) return true;
-  return push.repoAliases.some((alias) => normalizeRepo(alias) === want);
+  const want = repoIdentity(configured);
+  if (!want) return false;
+  if (want.host === undefined) {
+    const fullName = repoIdentity(push.repo);
+    return fullName !== undefined && fullName.host === undefined && sameRepo(want, fullName);
+  }
+  return push.repoAliases.some((alias) => {
+    const id = repoIdentity(alias);
+    return id?.host !== undefined && sameRepo(want, id);
+  });
 }
 
 /** One job per environment bound to the pushed branch; the reason when the push deploys nothing. */

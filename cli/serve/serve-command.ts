@@ -5,6 +5,8 @@ import { type Command, Option } from 'commander';
 import { openSource } from '../../adapters/git/open-source.ts';
 import { SqliteJobQueue } from '../../adapters/local/sqlite-job-queue.ts';
 import { SqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
+import type { Log } from '../../engine/ports.ts';
+import { repoIdentity } from '../../ingest/repo-identity.ts';
 import { CliError } from '../cli-error.ts';
 import { action, parseDurationMs } from '../commands/command-kit.ts';
 import { createEngineDeps, parseContextMap } from '../local/create-engine-deps.ts';
@@ -28,6 +30,9 @@ interface ServeFlags {
   driftInterval: string;
   logFormat: LogFormat;
 }
+
+/** Matches no push: the webhook's repository when there is none to compare with. */
+const NO_REPOSITORY = '';
 
 /** How long a stop waits for running job slices before leaving them to the next start. */
 const STOP_GRACE_MS = 30_000;
@@ -55,7 +60,10 @@ export function registerServe(program: Command): void {
       '--webhook-secret-file <file>',
       'file holding the webhook secret (or env SYNCWAVE_WEBHOOK_SECRET)',
     )
-    .option('--webhook-repo <owner/name>', 'ignore pushes to other repositories')
+    .option(
+      '--webhook-repo <owner/name|url>',
+      'the repository whose pushes are accepted (default: --repo when it is a URL); others are ignored',
+    )
     .option('--data-dir <dir>', 'state, queue and caches', '.syncwave/data')
     .option('--kubeconfig <file>', 'kubeconfig (default $KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context for every environment not in --context-map')
@@ -73,23 +81,62 @@ export function registerServe(program: Command): void {
     .action(action(serve));
 }
 
-async function readSecret(flags: ServeFlags): Promise<() => Promise<string>> {
+/**
+ * The webhook secret, checked at start-up: a missing, unreadable or empty secret stops serve with
+ * what to do (never the file's content). Read again per delivery so a rotated file takes effect;
+ * a file that later goes missing or empty keeps the last good secret, with a warning.
+ */
+export async function readSecret(
+  flags: Pick<ServeFlags, 'webhookSecretFile'>,
+  log: Pick<Log, 'warn'>,
+): Promise<() => Promise<string>> {
   if (flags.webhookSecretFile) {
     const file = resolve(flags.webhookSecretFile);
-    const read = async (): Promise<string> => (await readFile(file, 'utf8')).trim();
+    const read = async (): Promise<string> => {
+      const text = (await readFile(file, 'utf8')).trim();
+      if (!text) throw new Error('the file is empty');
+      return text;
+    };
+    let good: string;
     try {
-      if (!(await read())) throw new Error('the file is empty');
+      good = await read();
     } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new CliError(
-        `--webhook-secret-file ${file}: ${(err as Error).message}; write the GitHub webhook's secret into it`,
+        `--webhook-secret-file ${file}: cannot use it (${reason}); write the GitHub webhook's secret into it`,
       );
     }
-    return read;
+    return async () => {
+      try {
+        good = await read();
+      } catch (err) {
+        const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        log.warn('webhook secret file unreadable; using the last good secret', { file, reason });
+      }
+      return good;
+    };
   }
-  const secret = process.env.SYNCWAVE_WEBHOOK_SECRET;
+  const secret = process.env.SYNCWAVE_WEBHOOK_SECRET?.trim();
   if (!secret)
-    throw new CliError('no webhook secret: pass --webhook-secret-file FILE or set SYNCWAVE_WEBHOOK_SECRET');
+    throw new CliError(
+      'no webhook secret: pass --webhook-secret-file FILE or set SYNCWAVE_WEBHOOK_SECRET (it must not be empty)',
+    );
   return async () => secret;
+}
+
+/**
+ * The repository whose pushes the webhook accepts: --webhook-repo, else --repo when it is a URL.
+ * A local --repo with no --webhook-repo accepts no pushes (there is nothing to compare them to).
+ */
+export function expectedWebhookRepo(flags: { repo: string; webhookRepo?: string }): string | undefined {
+  if (flags.webhookRepo !== undefined) {
+    if (!repoIdentity(flags.webhookRepo))
+      throw new CliError(
+        `--webhook-repo ${flags.webhookRepo}: not a repository; give owner/name or the repository's URL`,
+      );
+    return flags.webhookRepo;
+  }
+  return repoIdentity(flags.repo)?.host !== undefined ? flags.repo : undefined;
 }
 
 /** The data directory holds state, rendered objects and the API token: only its owner may read it. */
@@ -100,7 +147,10 @@ async function makePrivateDir(dir: string): Promise<void> {
 
 async function serve(flags: ServeFlags): Promise<number> {
   const log = createLog({ format: flags.logFormat, debug: Boolean(process.env.SYNCWAVE_DEBUG) });
-  const secret = await readSecret(flags);
+  const secret = await readSecret(flags, log);
+  const webhookRepo = expectedWebhookRepo(flags);
+  if (webhookRepo === undefined)
+    log.warn('--repo is a local path and --webhook-repo is not set: the webhook accepts no pushes');
   const dataDir = resolve(flags.dataDir);
   const cacheDir = join(dataDir, 'cache');
   await makePrivateDir(dataDir);
@@ -130,7 +180,7 @@ async function serve(flags: ServeFlags): Promise<number> {
     secret,
     apiToken,
     repo: flags.repo,
-    webhookRepo: flags.webhookRepo,
+    webhookRepo: webhookRepo ?? NO_REPOSITORY,
     configRef: flags.configRef,
     driftIntervalMs: parseDurationMs(flags.driftInterval, '--drift-interval'),
   });

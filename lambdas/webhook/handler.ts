@@ -3,7 +3,7 @@
  * All the logic is in ingest/handleWebhook, shared with `syncwave serve`.
  *
  * Environment: SYNCWAVE_ENVIRONMENTS (JSON [{ name, branch }]), SYNCWAVE_QUEUE_URL,
- * SYNCWAVE_WEBHOOK_SECRET_ID (Secrets Manager name or ARN), SYNCWAVE_REPO (optional owner/name),
+ * SYNCWAVE_WEBHOOK_SECRET_ID (Secrets Manager name or ARN), SYNCWAVE_REPO (owner/name or URL),
  * SYNCWAVE_MAX_BODY_BYTES (optional).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -20,6 +20,9 @@ const metrics = new Metrics({ namespace: 'syncwave', serviceName: 'webhook' });
 const config = webhookConfigFromEnv(process.env);
 // No AWS SDK here: two signed JSON calls keep the bundle and the cold start small.
 const secrets = new Secrets({ client: AwsJsonClient.fromEnv('secretsmanager', process.env) });
+// A missing or empty secret stops the cold start (Secrets.get names the secret, never its value),
+// rather than answering every delivery with 500.
+await secrets.get(config.secretId);
 const queue = new SqsQueue({ client: AwsJsonClient.fromEnv('sqs', process.env), queueUrl: config.queueUrl });
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {

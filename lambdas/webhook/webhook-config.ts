@@ -4,11 +4,16 @@ export interface WebhookConfig {
   environments: Array<Pick<Environment, 'name' | 'branch'>>;
   queueUrl: string;
   secretId: string;
-  repo?: string;
+  /** The repository whose pushes are accepted (owner/name or URL); pushes to others are ignored. */
+  repo: string;
   maxBodyBytes?: number;
 }
 
-/** Reads the webhook function's configuration; throws at cold start with what to set. */
+/**
+ * Reads the webhook function's configuration; throws at cold start with what to set.
+ * SYNCWAVE_REPO is required: without it any repository's pushes (signed with the same secret,
+ * e.g. an organisation webhook) would be taken for the GitOps repository's.
+ */
 export function webhookConfigFromEnv(env: Record<string, string | undefined>): WebhookConfig {
   const need = (name: string) => {
     const v = env[name];
@@ -39,7 +44,7 @@ export function webhookConfigFromEnv(env: Record<string, string | undefined>): W
     })),
     queueUrl: need('SYNCWAVE_QUEUE_URL'),
     secretId: need('SYNCWAVE_WEBHOOK_SECRET_ID'),
-    ...(env.SYNCWAVE_REPO ? { repo: env.SYNCWAVE_REPO } : {}),
+    repo: need('SYNCWAVE_REPO'),
     ...(max !== undefined ? { maxBodyBytes: max } : {}),
   };
 }
