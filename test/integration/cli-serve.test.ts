@@ -75,6 +75,25 @@ describe('syncwave serve and the app commands', () => {
     expect(unsigned.body.jobs).toBeUndefined();
   });
 
+  it("app commands need serve's API token: read from the data directory, else 401 saying where it is", async () => {
+    const { runSyncwave } = await import('../../scripts/demo/serve-process.ts');
+    const elsewhere = join(s.work, 'no-such-data-dir');
+    const without = await runSyncwave(['app', 'list'], {
+      server: s.serve.apiUrl,
+      env: { SYNCWAVE_DATA_DIR: elsewhere, SYNCWAVE_TOKEN: undefined, NO_COLOR: '1' },
+    });
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/bearer token.*HTTP 401.*--data-dir DIR, --token or SYNCWAVE_TOKEN/);
+    const given = await runSyncwave(['app', 'list', '--token', s.serve.token, '-o', 'json'], {
+      server: s.serve.apiUrl,
+      env: { SYNCWAVE_DATA_DIR: elsewhere, NO_COLOR: '1' },
+    });
+    expect(given.code).toBe(0);
+    expect(JSON.parse(given.stdout)).toHaveProperty('apps');
+    const onPublic = await runSyncwave(['app', 'list'], { server: s.serve.url, dataDir: s.serve.dataDir });
+    expect(onPublic.stderr).toMatch(/HTTP 404/);
+  });
+
   it('deploys on a signed push webhook; app list shows the apps (table and -o json)', async () => {
     const { sha, answer } = await s.push();
     expect(answer.status).toBe(202);

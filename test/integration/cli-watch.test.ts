@@ -28,18 +28,36 @@ it('prints a line per change of sync status or health while a push deploys', asy
     },
   );
   let out = '';
+  let err = '';
   watch.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
   });
+  watch.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  /** Polls until `check` holds (the CLI's start-up time varies with the machine's load). */
+  const until = async (check: () => boolean, what: string): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    while (!check()) {
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; stdout ${out}; stderr ${err}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
   try {
-    await new Promise((r) => setTimeout(r, 1500));
+    await until(() => /frontend\s+\S+\s+2\s+Synced\s+Healthy/.test(out), 'the list');
     const listed = out;
-    expect(listed).toMatch(/frontend\s+\S+\s+2\s+Synced\s+Healthy/);
     const file = join(s.repo.dir, 'apps/frontend/values.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('tag: "2.0.0"', 'tag: "2.0.1"'));
     const pushed = await s.push('frontend 2.0.1');
     await s.waitSynced(['frontend'], pushed.sha);
-    await new Promise((r) => setTimeout(r, 1000));
+    await until(
+      () =>
+        new RegExp(
+          `frontend.*Synced.*${pushed.sha.slice(0, 7)}|frontend.*${pushed.sha.slice(0, 7)}.*Synced`,
+        ).test(out.slice(listed.length)),
+      'a Synced line at the pushed revision',
+    );
     const changes = out.slice(listed.length).trim().split('\n').filter(Boolean);
     expect(changes.length).toBeGreaterThan(0);
     expect(changes.every((line) => /frontend/.test(line))).toBe(true);
