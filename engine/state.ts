@@ -8,6 +8,16 @@ export interface InventoryEntry {
   name: string;
 }
 
+/** What one object was last applied as, and the live object the sync left behind. */
+export interface AppliedRecord {
+  /** desiredHash() of the object sent. */
+  hash: string;
+  /** metadata.resourceVersion of the live object after that sync: any write since changes it. */
+  resourceVersion: string;
+  /** metadata.uid: a deleted and re-created object never matches. */
+  uid?: string;
+}
+
 /** Status of one object of an app, as shown by `app get`. */
 export interface ResourceStatus extends InventoryEntry {
   wave: number;
@@ -41,6 +51,12 @@ export interface AppState {
   resources: ResourceStatus[];
   /** Objects the app owns: prune deletes only from these (and only when the tracking annotation agrees). */
   inventory: InventoryEntry[];
+  /**
+   * Per object key: what the last successful sync applied (a hash of the desired object)
+   * and the live version it left, so a re-sync skips the dry run of objects neither Git
+   * nor anyone in the cluster changed since. Absent = compare everything.
+   */
+  applied?: Record<string, AppliedRecord>;
   lastOperation?: OperationSummary;
   /** Set by rollback: automated syncs are skipped until `app resume`. */
   automationPaused?: boolean;

@@ -7,7 +7,8 @@ import { describeObject, objectKey } from '../object-key.ts';
 import { hookPhasesOf } from '../plan/annotations.ts';
 import type { Cluster } from '../ports.ts';
 import { parseTrackingId, TRACKING_ANNOTATION } from '../render/tracking.ts';
-import type { InventoryEntry } from '../state.ts';
+import type { AppliedRecord, InventoryEntry } from '../state.ts';
+import { unchangedSinceApplied } from './applied-records.ts';
 import { readLive } from './read-live.ts';
 
 export interface Comparison {
@@ -26,6 +27,8 @@ export interface CompareOptions {
   ownedByApp(live: KubeObject): boolean;
   concurrency: number;
   ignoreDifferences: readonly IgnoreDifference[];
+  /** What the last successful sync applied: objects unchanged since on both sides are not dry-run. */
+  applied?: Readonly<Record<string, AppliedRecord>>;
 }
 
 function entryOf(obj: KubeObject): InventoryEntry {
@@ -41,7 +44,8 @@ function entryOf(obj: KubeObject): InventoryEntry {
  * Reads the live state of every desired and inventoried object, and predicts each
  * desired object with a server-side dry-run apply so defaulted fields never count as
  * drift. An object that cannot be dry-run yet (its namespace or CRD comes in this sync)
- * is simply not compared.
+ * is simply not compared. With `applied`, an object whose desired hash and live version are
+ * those the last successful sync left is known to be in sync without a dry run.
  */
 export async function compareLive(
   cluster: Cluster,
@@ -69,6 +73,10 @@ export async function compareLive(
               code: 'SharedResource',
               message: `${describeObject(entryOf(obj))}: already managed by app ${id?.app ?? '?'} in environment ${id?.env ?? '?'}; an object belongs to one app only: remove it from one of them`,
             });
+            return;
+          }
+          if (live && unchangedSinceApplied(obj, live, opts.applied?.[key])) {
+            result.drift.set(key, []);
             return;
           }
           try {

@@ -3,6 +3,7 @@ import type { Health, KubeObject, OperationPhase } from '../model.ts';
 import type { SyncOperation, SyncPlan, SyncTask, TaskResult } from '../operation.ts';
 import { applyGroups, buildPlan } from '../plan/build-plan.ts';
 import type { InventoryEntry } from '../state.ts';
+import { appliedRecords, recordingApplies } from './applied-records.ts';
 import { applyGroup } from './apply-group.ts';
 import { type Comparison, compareLive } from './compare-live.ts';
 import { missingNamespaces } from './missing-namespaces.ts';
@@ -75,7 +76,9 @@ function pruneAllowed(
  * group by group waiting for health between waves, prune, record. Resumable: the
  * operation is saved after every step and a later call with the same revision continues it.
  */
-export async function syncApp(ctx: SyncContext, rendered: readonly KubeObject[]): Promise<SyncAppResult> {
+export async function syncApp(given: SyncContext, rendered: readonly KubeObject[]): Promise<SyncAppResult> {
+  const recorder = recordingApplies(given.cluster);
+  const ctx: SyncContext = { ...given, cluster: recorder.cluster };
   const op = await loadOperation(ctx);
   const prior = await ctx.state.getApp(ctx.app.env.name, ctx.app.name);
   const inventory = prior?.inventory ?? [];
@@ -87,6 +90,7 @@ export async function syncApp(ctx: SyncContext, rendered: readonly KubeObject[])
     concurrency: ctx.concurrency,
     ignoreDifferences: ctx.app.ignoreDifferences,
     ownedByApp: ownedByApp(ctx.app),
+    applied: ctx.request.dryRun ? undefined : prior?.applied,
   });
   const plan = buildPlan({
     env: ctx.app.env.name,
@@ -110,6 +114,7 @@ export async function syncApp(ctx: SyncContext, rendered: readonly KubeObject[])
       health,
       previousInventory: inventory,
       desired: objects,
+      applied: recorder.applied,
     });
 
   try {
@@ -134,7 +139,8 @@ export async function syncApp(ctx: SyncContext, rendered: readonly KubeObject[])
         `nothing applied: the API server rejects ${comparison.rejected.length} object(s): ${comparison.rejected.map((r) => r.message).join('; ')}`,
       );
     }
-    if (createNamespace) await ctx.cluster.apply(createNamespace, { dryRun: false, force: false });
+    if (createNamespace && !(await ctx.cluster.get('v1', 'Namespace', createNamespace.metadata.name)))
+      await ctx.cluster.apply(createNamespace, { dryRun: false, force: false });
     const stepped = await runGroups(ctx, op, plan, results);
     if (stepped.status === 'continue') return stepped;
     if (stepped.status === 'failed') return await finish('Failed', stepped.message, stepped.health);
@@ -278,6 +284,7 @@ async function finishSync(
     health: Map<string, Health>;
     previousInventory: readonly InventoryEntry[];
     desired: readonly KubeObject[];
+    applied: ReadonlyMap<string, KubeObject>;
   },
 ): Promise<SyncAppResult> {
   const health = await finalHealth(ctx, f.plan, f.health);
@@ -290,6 +297,7 @@ async function finishSync(
   };
   state.automationPaused = prior?.automationPaused;
   state.syncedRevision = f.phase === 'Succeeded' ? ctx.revision : prior?.syncedRevision;
+  state.applied = appliedRecords(f);
   await ctx.state.putApp(state);
   if (f.phase === 'Succeeded')
     await ctx.state.putDesired(ctx.app.env.name, ctx.app.name, ctx.revision, [...f.desired]);
