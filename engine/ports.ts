@@ -76,13 +76,31 @@ export interface Source {
   changedPaths?(from: string, to: string): Promise<string[] | undefined>;
 }
 
-/** Runs the helm and kubectl binaries. */
+export interface ToolRunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Stop the tool after this long (the runner's own default otherwise). */
+  timeoutMs?: number;
+  /** Stop the tool once stdout and stderr together pass this many bytes (the runner's default otherwise). */
+  maxOutputBytes?: number;
+}
+
+export interface ToolRunResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+  /** Set when the runner stopped the tool: past its time limit, or past its output limit. */
+  stopped?: { limit: 'timeout'; ms: number } | { limit: 'output'; bytes: number };
+}
+
+/** Runs the helm and kubectl binaries, with nothing of the worker's to steal and a network policy. */
 export interface ToolRunner {
-  run(
-    tool: 'helm' | 'kubectl',
-    args: string[],
-    opts?: { cwd?: string; env?: Record<string, string> },
-  ): Promise<{ stdout: string; stderr: string; code: number }>;
+  run(tool: 'helm' | 'kubectl', args: string[], opts?: ToolRunOptions): Promise<ToolRunResult>;
+  /**
+   * Why the render network policy refuses a URL the repository names (a Helm dependency's
+   * repository), or undefined when it may be fetched. A runner without a policy allows all.
+   */
+  refuseDestination?(url: string): Promise<string | undefined>;
 }
 
 /** Durable state: DynamoDB on AWS, SQLite locally, memory in unit tests. */

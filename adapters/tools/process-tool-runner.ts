@@ -1,92 +1,142 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import type { ToolRunner } from '../../engine/ports.ts';
+import type { ToolRunner, ToolRunOptions, ToolRunResult } from '../../engine/ports.ts';
+import { EgressProxy } from './egress-proxy.ts';
 import type { ToolPaths } from './ensure-tools.ts';
 import { ToolsError } from './errors.ts';
+import { DestinationCheck, type RenderNetworkPolicy } from './render-network-policy.ts';
 
 export interface ProcessToolRunnerOptions {
   tools: Pick<ToolPaths, 'helm' | 'kubectl'>;
-  /** Writable directory for HOME and Helm's cache/config/data (e.g. `<cache>/home`). Created if missing. */
+  /** Writable directory for HOME, XDG and Helm's cache/config/data, TMPDIR (e.g. `<cache>/home`). Created if missing. */
   homeDir: string;
-  /** Kill a run after this long; 120 s unless told. */
+  /** Kill a run after this long unless the call says otherwise; 120 s unless told. */
   timeoutMs?: number;
-  /** Base environment; process.env unless told. */
-  env?: NodeJS.ProcessEnv;
+  /** Kill a run once its output passes this unless the call says otherwise; 256 MiB unless told. */
+  maxOutputBytes?: number;
+  /** Where renders may connect; by default no loopback, private or link-local address. */
+  network?: RenderNetworkPolicy;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
-/** Output past this is an error: a render that large is a mistake, not a manifest. */
-const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 /**
- * Runs helm and kubectl as child processes. HOME and HELM_{CACHE,CONFIG,DATA}_HOME point into
- * `homeDir`, so it works where $HOME is read-only (Lambda), and the helm directory leads PATH so
- * `kubectl kustomize --enable-helm` finds the same helm. A non-zero exit is returned, not thrown;
- * a binary that cannot start or a timeout throws ToolsError.
+ * Runs helm and kubectl as child processes with nothing of the worker's to steal: the
+ * environment is built from scratch (no AWS_*, tokens, SYNCWAVE_* or anything else of ours),
+ * holding only PATH (the tools' own directories: no git, so kustomize remote bases fail), HOME,
+ * XDG and Helm directories and TMPDIR under `homeDir`, an empty KUBECONFIG, and HTTP(S)_PROXY
+ * pointing at our egress proxy, which applies the render network policy (NO_PROXY empty). A run
+ * past its time or output limit is killed (its whole process group) and answered with
+ * `stopped`; a non-zero exit is returned, not thrown; a binary that cannot start throws ToolsError.
+ *
+ * The proxy holds only for tools that honour the proxy variables; helm's and kustomize's Go
+ * HTTP clients do, except that Go never proxies loopback destinations (localhost, 127.0.0.1,
+ * ::1), so the engine also asks refuseDestination before it names a URL to a tool.
  */
 export class ProcessToolRunner implements ToolRunner {
-  private readonly env: NodeJS.ProcessEnv;
+  private readonly baseEnv: Record<string, string>;
   private readonly timeoutMs: number;
+  private readonly maxOutputBytes: number;
+  private readonly check: DestinationCheck;
+  private readonly proxy: EgressProxy;
 
   constructor(private readonly opts: ProcessToolRunnerOptions) {
-    const base = opts.env ?? process.env;
     const helmHome = join(opts.homeDir, 'helm');
-    for (const d of ['cache', 'config', 'data']) mkdirSync(join(helmHome, d), { recursive: true });
-    this.env = {
-      ...base,
+    const xdg = join(opts.homeDir, 'xdg');
+    for (const d of [join(helmHome, 'cache'), join(helmHome, 'config'), join(helmHome, 'data')])
+      mkdirSync(d, { recursive: true });
+    for (const d of ['cache', 'config', 'data', 'state']) mkdirSync(join(xdg, d), { recursive: true });
+    mkdirSync(join(opts.homeDir, 'tmp'), { recursive: true });
+    const path = [...new Set([dirname(opts.tools.helm), dirname(opts.tools.kubectl)])].join(delimiter);
+    this.baseEnv = {
+      PATH: path,
       HOME: opts.homeDir,
+      TMPDIR: join(opts.homeDir, 'tmp'),
+      XDG_CACHE_HOME: join(xdg, 'cache'),
+      XDG_CONFIG_HOME: join(xdg, 'config'),
+      XDG_DATA_HOME: join(xdg, 'data'),
+      XDG_STATE_HOME: join(xdg, 'state'),
       HELM_CACHE_HOME: join(helmHome, 'cache'),
       HELM_CONFIG_HOME: join(helmHome, 'config'),
       HELM_DATA_HOME: join(helmHome, 'data'),
-      PATH: [dirname(opts.tools.helm), base.PATH ?? ''].filter(Boolean).join(delimiter),
+      KUBECONFIG: join(opts.homeDir, 'no-kubeconfig'),
+      NO_PROXY: '',
+      no_proxy: '',
     };
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxOutputBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    this.check = new DestinationCheck(opts.network);
+    this.proxy = new EgressProxy(this.check);
   }
 
-  run(
-    tool: 'helm' | 'kubectl',
-    args: string[],
-    opts: { cwd?: string; env?: Record<string, string> } = {},
-  ): Promise<{ stdout: string; stderr: string; code: number }> {
+  /** Connections the egress proxy refused so far (destination and reason). */
+  get refusedConnections(): ReadonlyArray<{ destination: string; reason: string }> {
+    return this.proxy.refused;
+  }
+
+  refuseDestination(url: string): Promise<string | undefined> {
+    return this.check.refuseUrl(url);
+  }
+
+  /** The exact environment a tool runs with (for tests and debugging). */
+  async environment(): Promise<Record<string, string>> {
+    const proxy = await this.proxy.url();
+    return { ...this.baseEnv, HTTP_PROXY: proxy, HTTPS_PROXY: proxy, http_proxy: proxy, https_proxy: proxy };
+  }
+
+  /** Stops the egress proxy (it never keeps the process alive, so this is for tidy tests). */
+  close(): Promise<void> {
+    return this.proxy.close();
+  }
+
+  async run(tool: 'helm' | 'kubectl', args: string[], opts: ToolRunOptions = {}): Promise<ToolRunResult> {
     const bin = this.opts.tools[tool];
+    const env = { ...(await this.environment()), ...opts.env };
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+    const maxBytes = opts.maxOutputBytes ?? this.maxOutputBytes;
     return new Promise((resolve, reject) => {
       const child = spawn(bin, args, {
         cwd: opts.cwd,
-        env: { ...this.env, ...opts.env },
+        env,
         stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: this.timeoutMs,
+        detached: true,
       });
+      let stopped: ToolRunResult['stopped'];
+      const stop = (why: NonNullable<ToolRunResult['stopped']>) => {
+        stopped ??= why;
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      };
+      const timer = setTimeout(() => stop({ limit: 'timeout', ms: timeoutMs }), timeoutMs);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let size = 0;
       const collect = (into: Buffer[]) => (chunk: Buffer) => {
+        if (stopped) return;
         size += chunk.length;
-        if (size > MAX_OUTPUT_BYTES) child.kill('SIGKILL');
+        if (size > maxBytes) stop({ limit: 'output', bytes: maxBytes });
         else into.push(chunk);
       };
       child.stdout.on('data', collect(out));
       child.stderr.on('data', collect(err));
-      child.on('error', (cause) =>
+      child.on('error', (cause) => {
+        clearTimeout(timer);
         reject(
           new ToolsError(`${tool} (${bin}): could not start: ${cause.message}; run npm run tools:install`, {
             cause,
           }),
-        ),
-      );
-      child.on('close', (code, signal) => {
-        const stdout = Buffer.concat(out).toString('utf8');
+        );
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        const stdout = stopped ? '' : Buffer.concat(out).toString('utf8');
         const stderr = Buffer.concat(err).toString('utf8');
-        if (signal) {
-          const why = size > MAX_OUTPUT_BYTES ? `wrote more than ${MAX_OUTPUT_BYTES} bytes` : `got ${signal}`;
-          reject(
-            new ToolsError(
-              `${tool} ${args.join(' ')}: ${why} (timeout ${this.timeoutMs} ms); check the chart or source`,
-            ),
-          );
-          return;
-        }
-        resolve({ stdout, stderr, code: code ?? 1 });
+        resolve({ stdout, stderr, code: code ?? 1, ...(stopped ? { stopped } : {}) });
       });
     });
   }

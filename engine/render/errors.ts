@@ -5,6 +5,9 @@ import type { KubeObject } from '../model.ts';
 export type RenderErrorReason =
   | 'app-path-missing'
   | 'path-outside-repo'
+  | 'symlink-outside-repo'
+  | 'limit-exceeded'
+  | 'network-refused'
   | 'value-file-missing'
   | 'yaml-syntax'
   | 'invalid-manifest'
@@ -40,6 +43,12 @@ export type Rendered = { ok: true; objects: KubeObject[] } | { ok: false; failur
 const NEXT_STEP: Record<RenderErrorReason, string> = {
   'app-path-missing': 'check the app path in syncwave.yaml against the repository',
   'path-outside-repo': 'keep app paths and value files inside the repository',
+  'symlink-outside-repo':
+    'replace the symlink with the file itself, or point it at a path inside the repository (absolute links are never followed)',
+  'limit-exceeded':
+    'make the app smaller (split it into several apps), or ask the operator to raise the limit',
+  'network-refused':
+    'renders may only reach destinations the operator allows; vendor the chart into the repository or ask the operator to allow the host',
   'value-file-missing': 'add the file or remove it from helm.valueFiles',
   'yaml-syntax': 'fix the YAML and push again',
   'invalid-manifest': 'fix the manifest and push again',

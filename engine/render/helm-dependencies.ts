@@ -5,7 +5,9 @@ import { parse, stringify } from 'yaml';
 import type { ToolRunner } from '../ports.ts';
 import type { RenderFailure } from './errors.ts';
 import { helmDetail } from './helm-error.ts';
+import type { RenderLimits } from './render-limits.ts';
 import { resolveInside } from './repo-path.ts';
+import { toolStopped } from './tool-stopped.ts';
 
 export interface ChartDependency {
   name: string;
@@ -25,6 +27,7 @@ export interface PrepareChartInput {
   cacheDir: string;
   /** A fresh scratch directory owned by this render (removed by the caller). */
   workDir: string;
+  limits: RenderLimits;
 }
 
 export type PreparedChart =
@@ -48,11 +51,17 @@ function isVendored(dep: ChartDependency, entries: string[]): boolean {
 }
 
 /** Versions pinned by Chart.lock (requirements.lock for apiVersion v1 charts), by name. */
-async function lockedVersions(chartDir: string): Promise<Map<string, string>> {
+async function lockedVersions(chartDir: string, maxAliasCount: number): Promise<Map<string, string>> {
   for (const name of ['Chart.lock', 'requirements.lock']) {
     const text = await readFile(join(chartDir, name), 'utf8').catch(() => undefined);
     if (text === undefined) continue;
-    const lock = parse(text) as { dependencies?: Array<{ name: string; version: string }> } | null;
+    let parsed: unknown;
+    try {
+      parsed = parse(text, { maxAliasCount });
+    } catch {
+      continue; // helm reads the lock itself and reports what is wrong with it
+    }
+    const lock = parsed as { dependencies?: Array<{ name: string; version: string }> } | null;
     return new Map((lock?.dependencies ?? []).map((d) => [d.name, d.version]));
   }
   return new Map();
@@ -95,7 +104,9 @@ export async function prepareChart(input: PrepareChartInput): Promise<PreparedCh
 
   const remote = missing.filter((d) => !d.repository?.startsWith('file://'));
   if (remote.length === 0) return { ok: true, chartDir, fetched: 'none' };
-  const locked = await lockedVersions(input.chartDir);
+  const refused = await refusedRepository(input, remote);
+  if (refused) return { ok: false, failure: refused };
+  const locked = await lockedVersions(input.chartDir, input.limits.maxAliasCount);
   const pinned = remote.map((d) => ({
     name: d.name,
     version: locked.get(d.name) ?? d.version,
@@ -113,6 +124,31 @@ export async function prepareChart(input: PrepareChartInput): Promise<PreparedCh
   return { ok: true, chartDir, fetched };
 }
 
+/**
+ * The first remote dependency whose repository the render network policy refuses. The tool
+ * runner's proxy enforces the policy on every connection helm makes; this check runs first so
+ * the error names Chart.yaml, and because Go's HTTP client never sends loopback destinations
+ * (`localhost`, 127.0.0.1, ::1) through a proxy.
+ */
+async function refusedRepository(
+  input: PrepareChartInput,
+  remote: ChartDependency[],
+): Promise<RenderFailure | undefined> {
+  if (!input.tools.refuseDestination) return undefined;
+  for (const dep of remote) {
+    if (!dep.repository) continue;
+    const why = await input.tools.refuseDestination(dep.repository);
+    if (why) {
+      return {
+        reason: 'network-refused',
+        file: `${input.chartPath}/Chart.yaml`,
+        detail: `dependency ${dep.name}: repository ${dep.repository}: ${why}`,
+      };
+    }
+  }
+  return undefined;
+}
+
 /** `helm dependency update` in a throwaway chart that declares only the pinned dependencies. */
 async function fetchDependencies(
   input: PrepareChartInput,
@@ -125,7 +161,12 @@ async function fetchDependencies(
   try {
     const chart = { apiVersion: 'v2', name: 'syncwave-dependencies', version: '0.0.0', dependencies: pinned };
     await writeFile(join(dir, 'Chart.yaml'), stringify(chart));
-    const res = await input.tools.run('helm', ['dependency', 'update', dir]);
+    const res = await input.tools.run('helm', ['dependency', 'update', dir], {
+      timeoutMs: input.limits.toolTimeoutMs,
+      maxOutputBytes: input.limits.maxRenderedBytes,
+    });
+    const stopped = toolStopped(res, 'helm dependency update', `${input.chartPath}/Chart.yaml`);
+    if (stopped) return { ok: false, failure: stopped };
     if (res.code !== 0) {
       return {
         ok: false,

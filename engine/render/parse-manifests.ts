@@ -1,6 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../model.ts';
-import type { Rendered } from './errors.ts';
+import type { Rendered, RenderFailure } from './errors.ts';
+import { DEFAULT_RENDER_LIMITS } from './render-limits.ts';
 
 export interface ParseManifestsOptions {
   /** Repository-relative file the text came from, for errors. */
@@ -10,6 +11,10 @@ export interface ParseManifestsOptions {
    * repository path, so errors name the template rather than "helm output".
    */
   sourceOf?: (comment: string) => string | undefined;
+  /** Aliases resolved per document (yaml's alias-bomb guard); DEFAULT_RENDER_LIMITS.maxAliasCount unless told. */
+  maxAliasCount?: number;
+  /** More objects than this fail the parse (naming the file and the limit); unlimited unless told. */
+  maxObjects?: number;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -45,9 +50,9 @@ export function parseManifests(text: string, opts: ParseManifestsOptions): Rende
     }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: 1000 });
+      value = doc.toJS({ maxAliasCount: opts.maxAliasCount ?? DEFAULT_RENDER_LIMITS.maxAliasCount });
     } catch (cause) {
-      return { ok: false, failure: { reason: 'yaml-syntax', file, detail: (cause as Error).message } };
+      return { ok: false, failure: aliasFailure(cause, file, opts.maxAliasCount) };
     }
     if (!isManifest(value)) continue;
     const items = value.kind.endsWith('List') && Array.isArray(value.items) ? value.items : [value];
@@ -61,7 +66,31 @@ export function parseManifests(text: string, opts: ParseManifestsOptions): Rende
         };
       }
       objects.push(item);
+      if (opts.maxObjects !== undefined && objects.length > opts.maxObjects) {
+        return {
+          ok: false,
+          failure: {
+            reason: 'limit-exceeded',
+            file: opts.file,
+            detail: `more objects than the limit of ${opts.maxObjects} per app`,
+          },
+        };
+      }
     }
   }
   return { ok: true, objects };
+}
+
+/** yaml throws a ReferenceError on an alias bomb: say which limit it hit. */
+function aliasFailure(cause: unknown, file: string, max?: number): RenderFailure {
+  const message = (cause as Error).message;
+  if (/alias/i.test(message)) {
+    const limit = max ?? DEFAULT_RENDER_LIMITS.maxAliasCount;
+    return {
+      reason: 'limit-exceeded',
+      file,
+      detail: `YAML aliases expand past the limit of ${limit}: ${message}`,
+    };
+  }
+  return { reason: 'yaml-syntax', file, detail: message };
 }

@@ -6,11 +6,14 @@ import type { Checkout, ToolRunner } from '../ports.ts';
 import { assignNamespaces, type IsNamespaced } from './assign-namespaces.ts';
 import { detectSourceType } from './detect-source-type.ts';
 import { type Rendered, type RenderFailure, type RenderResult, renderError } from './errors.ts';
+import { findOversizedFile } from './find-oversized-file.ts';
 import { mapHelmHooks } from './helm-hooks.ts';
+import { findOutOfBoundsSymlink } from './out-of-bounds-symlinks.ts';
 import { renderDirectory } from './render-directory.ts';
 import { renderHelm } from './render-helm.ts';
 import { renderKustomize } from './render-kustomize.ts';
-import { resolveInside } from './repo-path.ts';
+import { formatBytes, type RenderLimits, renderLimits } from './render-limits.ts';
+import { repoRelative, resolveInside } from './repo-path.ts';
 import { TRACKING_ANNOTATION, withTracking } from './tracking.ts';
 
 export interface RenderDeps {
@@ -21,6 +24,8 @@ export interface RenderDeps {
   isNamespaced?: IsNamespaced;
   /** The cluster's version for helm's Capabilities.KubeVersion (`--kube-version`). */
   kubeVersion?: string;
+  /** Overrides of DEFAULT_RENDER_LIMITS (file size, rendered size, object count, aliases, tool time). */
+  limits?: Partial<RenderLimits>;
 }
 
 /**
@@ -28,6 +33,10 @@ export interface RenderDeps {
  * (detected from the files unless the app forces one), helm hooks mapped to Argo CD hooks,
  * namespaces assigned, and every object marked with its tracking id and app/env labels.
  * Expected failures (bad YAML, a failing chart, a missing value file) are results.
+ *
+ * The checkout is a jail: before anything renders, a symlink anywhere in it that leaves it
+ * fails the render naming the link (see findOutOfBoundsSymlink), and a file of the app larger
+ * than the limit fails it naming the file, before a byte is read. Limits: DEFAULT_RENDER_LIMITS.
  */
 export async function renderApp(app: AppSpec, checkout: Checkout, deps: RenderDeps): Promise<RenderResult> {
   const fail = (failure: RenderFailure, sourceType?: AppSpec['sourceType']): RenderResult => ({
@@ -48,17 +57,30 @@ export async function renderApp(app: AppSpec, checkout: Checkout, deps: RenderDe
       detail: `no directory ${app.path} at revision ${checkout.revision}`,
     });
   }
+  const limits = renderLimits(deps.limits);
+  const jailed = await checkJail(repoDir, appDir, limits);
+  if (jailed) return fail(jailed, app.sourceType);
 
   const sourceType = app.sourceType ?? (await detectSourceType(appDir));
   let rendered: Rendered;
   if (sourceType === 'helm') {
-    rendered = await renderHelm({ app, repoDir, appDir, ...deps });
+    rendered = await renderHelm({ app, repoDir, appDir, ...deps, limits });
   } else if (sourceType === 'kustomize') {
-    rendered = await renderKustomize({ repoDir, appDir, tools: deps.tools });
+    rendered = await renderKustomize({ repoDir, appDir, tools: deps.tools, limits });
   } else {
-    rendered = await renderDirectory({ repoDir, appDir, directory: app.directory });
+    rendered = await renderDirectory({ repoDir, appDir, directory: app.directory, limits });
   }
   if (!rendered.ok) return fail(rendered.failure, sourceType);
+  if (rendered.objects.length > limits.maxObjects) {
+    return fail(
+      {
+        reason: 'limit-exceeded',
+        file: app.path,
+        detail: `renders ${rendered.objects.length} objects, more than the limit of ${limits.maxObjects}`,
+      },
+      sourceType,
+    );
+  }
 
   const hooked = mapHelmHooks(rendered.objects);
   const placed = await assignNamespaces(hooked, app.namespace, deps.isNamespaced);
@@ -71,6 +93,32 @@ export async function renderApp(app: AppSpec, checkout: Checkout, deps: RenderDe
     );
   }
   return { ok: true, objects, sourceType };
+}
+
+/** An out-of-bounds symlink anywhere in the checkout, or a file of the app over the size limit. */
+async function checkJail(
+  repoDir: string,
+  appDir: string,
+  limits: RenderLimits,
+): Promise<RenderFailure | undefined> {
+  const link = await findOutOfBoundsSymlink(repoDir);
+  if (link) {
+    return {
+      reason: 'symlink-outside-repo',
+      file: link.file,
+      detail: `symlink to ${link.target} leaves the repository`,
+    };
+  }
+  const big = await findOversizedFile(appDir, limits.maxFileBytes);
+  if (big) {
+    const file = repoRelative(repoDir, big.path);
+    return {
+      reason: 'limit-exceeded',
+      file,
+      detail: `${file} is ${formatBytes(big.size)}, more than the ${formatBytes(limits.maxFileBytes)} limit of one file`,
+    };
+  }
+  return undefined;
 }
 
 /** The tracking id of an object rendered twice (hooks with generateName excepted). */

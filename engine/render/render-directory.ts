@@ -1,12 +1,14 @@
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { DirectorySource } from '../app-spec.ts';
 import type { KubeObject } from '../model.ts';
 import type { Rendered } from './errors.ts';
 import { globToRegExp } from './glob.ts';
 import { parseManifests } from './parse-manifests.ts';
-import { repoRelative, resolveInside } from './repo-path.ts';
+import { readRepoFile } from './read-repo-file.ts';
+import { formatBytes, type RenderLimits } from './render-limits.ts';
+import { resolveInside } from './repo-path.ts';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
@@ -16,26 +18,48 @@ export interface RenderDirectoryInput {
   /** Absolute directory of the app. */
   appDir: string;
   directory: DirectorySource;
+  limits: RenderLimits;
 }
 
 /**
  * Plain manifests: every .yaml/.yml/.json file under the app directory (recursively when
  * `recurse`), in path order, filtered by `include`/`exclude` globs on the app-relative path.
  * Dot-files and dot-directories are skipped; symlinks are followed only inside the repository.
+ * Each file is size-checked before it is read, and all of them together may not pass the
+ * rendered-size limit.
  */
 export async function renderDirectory(input: RenderDirectoryInput): Promise<Rendered> {
   const include = input.directory.include ? globToRegExp(input.directory.include) : undefined;
   const exclude = input.directory.exclude ? globToRegExp(input.directory.exclude) : undefined;
   const files = await listFiles(input.repoDir, input.appDir, '', input.directory.recurse);
   const objects: KubeObject[] = [];
+  let total = 0;
   for (const rel of files) {
     if (!MANIFEST_EXTENSIONS.has(extname(rel).toLowerCase())) continue;
     if (include && !include.test(rel)) continue;
     if (exclude?.test(rel)) continue;
-    const abs = join(input.appDir, rel);
-    const parsed = parseManifests(await readFile(abs, 'utf8'), { file: repoRelative(input.repoDir, abs) });
+    const read = await readRepoFile(input.repoDir, join(input.appDir, rel), {
+      maxBytes: input.limits.maxFileBytes,
+    });
+    if (!read.ok) return read;
+    total += Buffer.byteLength(read.text);
+    if (total > input.limits.maxRenderedBytes) {
+      return {
+        ok: false,
+        failure: {
+          reason: 'limit-exceeded',
+          file: read.file,
+          detail: `the app's files pass the ${formatBytes(input.limits.maxRenderedBytes)} limit of rendered output at ${read.file}`,
+        },
+      };
+    }
+    const parsed = parseManifests(read.text, {
+      file: read.file,
+      maxAliasCount: input.limits.maxAliasCount,
+      maxObjects: input.limits.maxObjects - objects.length,
+    });
     if (!parsed.ok) return parsed;
-    objects.push(...parsed.objects);
+    for (const o of parsed.objects) objects.push(o);
   }
   return { ok: true, objects };
 }
@@ -56,7 +80,7 @@ async function listFiles(repoDir: string, appDir: string, rel: string, recurse: 
       isDir = false; // never recurse through links: no loops
       isFile = s.isFile();
     }
-    if (isDir && recurse) out.push(...(await listFiles(repoDir, appDir, childRel, recurse)));
+    if (isDir && recurse) for (const f of await listFiles(repoDir, appDir, childRel, recurse)) out.push(f);
     else if (isFile) out.push(childRel);
   }
   return out;

@@ -1,4 +1,4 @@
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { AppSpec } from '../app-spec.ts';
@@ -7,7 +7,10 @@ import type { Rendered } from './errors.ts';
 import { type ChartDependency, prepareChart } from './helm-dependencies.ts';
 import { chartFileToRepoPath, helmFailure } from './helm-error.ts';
 import { parseManifests } from './parse-manifests.ts';
+import { readRepoFile } from './read-repo-file.ts';
+import type { RenderLimits } from './render-limits.ts';
 import { repoRelative, resolveInside, scrubPaths } from './repo-path.ts';
+import { toolStopped } from './tool-stopped.ts';
 
 export interface RenderHelmInput {
   app: AppSpec;
@@ -17,19 +20,13 @@ export interface RenderHelmInput {
   cacheDir: string;
   /** Passed as --kube-version (Capabilities.KubeVersion) when given. */
   kubeVersion?: string;
+  limits: RenderLimits;
 }
 
 interface ChartFile {
   name?: string;
   apiVersion?: string;
   dependencies?: ChartDependency[];
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** `name=value` for --set, with helm's separators in the value escaped. */
@@ -54,9 +51,13 @@ export async function renderHelm(input: RenderHelmInput): Promise<Rendered> {
   const { app, repoDir, appDir } = input;
   const chartPath = repoRelative(repoDir, appDir);
   const chartYamlPath = join(appDir, 'Chart.yaml');
+  const { limits } = input;
+  const yamlOpts = { maxAliasCount: limits.maxAliasCount };
+  const chartRead = await readRepoFile(repoDir, chartYamlPath, { maxBytes: limits.maxFileBytes });
+  if (!chartRead.ok) return chartRead;
   let chart: ChartFile;
   try {
-    chart = (parse(await readFile(chartYamlPath, 'utf8')) as ChartFile | null) ?? {};
+    chart = (parse(chartRead.text, yamlOpts) as ChartFile | null) ?? {};
   } catch (cause) {
     return {
       ok: false,
@@ -65,8 +66,22 @@ export async function renderHelm(input: RenderHelmInput): Promise<Rendered> {
   }
   let dependencies = chart.dependencies ?? [];
   if (chart.apiVersion === 'v1' && dependencies.length === 0) {
-    const req = await readFile(join(appDir, 'requirements.yaml'), 'utf8').catch(() => undefined);
-    dependencies = (req && (parse(req) as ChartFile | null)?.dependencies) || [];
+    const req = await readRepoFile(repoDir, join(appDir, 'requirements.yaml'), {
+      maxBytes: limits.maxFileBytes,
+    });
+    if (!req.ok && !req.missing) return req;
+    try {
+      dependencies = (req.ok && (parse(req.text, yamlOpts) as ChartFile | null)?.dependencies) || [];
+    } catch (cause) {
+      return {
+        ok: false,
+        failure: {
+          reason: 'yaml-syntax',
+          file: `${chartPath}/requirements.yaml`,
+          detail: (cause as Error).message,
+        },
+      };
+    }
   }
   const ctx = { chartName: chart.name ?? 'chart', chartPath };
 
@@ -82,7 +97,8 @@ export async function renderHelm(input: RenderHelmInput): Promise<Rendered> {
         failure: { reason: 'path-outside-repo', file: `${chartPath}/${file}`, detail: `value file ${file}` },
       };
     }
-    if (!(await exists(abs))) {
+    const read = await readRepoFile(repoDir, abs, { maxBytes: limits.maxFileBytes });
+    if (!read.ok && read.missing) {
       if (optional) continue;
       const rel = repoRelative(repoDir, abs);
       return {
@@ -90,6 +106,7 @@ export async function renderHelm(input: RenderHelmInput): Promise<Rendered> {
         failure: { reason: 'value-file-missing', file: rel, detail: `value file ${file} does not exist` },
       };
     }
+    if (!read.ok) return read;
     args.push('--values', abs);
   }
 
@@ -112,11 +129,18 @@ export async function renderHelm(input: RenderHelmInput): Promise<Rendered> {
       tools: input.tools,
       cacheDir: input.cacheDir,
       workDir,
+      limits,
     });
     if (!prepared.ok) return prepared;
     args[2] = prepared.chartDir;
 
-    const res = await input.tools.run('helm', args, { cwd: appDir });
+    const res = await input.tools.run('helm', args, {
+      cwd: appDir,
+      timeoutMs: limits.toolTimeoutMs,
+      maxOutputBytes: limits.maxRenderedBytes,
+    });
+    const stopped = toolStopped(res, 'helm template', `${chartPath}/Chart.yaml`);
+    if (stopped) return { ok: false, failure: stopped };
     const scrub = (s: string) =>
       scrubPaths(s, [
         [prepared.chartDir, chartPath],
@@ -125,6 +149,8 @@ export async function renderHelm(input: RenderHelmInput): Promise<Rendered> {
     if (res.code !== 0) return { ok: false, failure: helmFailure(scrub(res.stderr), ctx) };
     return parseManifests(res.stdout, {
       file: `${chartPath}/Chart.yaml`,
+      maxAliasCount: limits.maxAliasCount,
+      maxObjects: limits.maxObjects,
       sourceOf: (comment) => {
         const m = /Source:\s*(\S+)/.exec(comment);
         return m?.[1] ? chartFileToRepoPath(m[1], ctx) : undefined;

@@ -1,21 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import type { ToolRunner } from '../ports.ts';
+import { checkKustomization } from './check-kustomization.ts';
 import { findKustomization } from './detect-source-type.ts';
 import type { Rendered } from './errors.ts';
 import { parseManifests } from './parse-manifests.ts';
+import type { RenderLimits } from './render-limits.ts';
 import { repoRelative, scrubPaths } from './repo-path.ts';
+import { toolStopped } from './tool-stopped.ts';
 
 export interface RenderKustomizeInput {
   repoDir: string;
   appDir: string;
   tools: ToolRunner;
+  limits: RenderLimits;
 }
 
 /** Whether a kustomization inflates Helm charts (needs `--enable-helm`). */
-async function usesHelm(file: string): Promise<boolean> {
+async function usesHelm(file: string, maxAliasCount: number): Promise<boolean> {
   try {
-    const k = parse(await readFile(file, 'utf8')) as { helmCharts?: unknown } | null;
+    const k = parse(await readFile(file, 'utf8'), { maxAliasCount }) as { helmCharts?: unknown } | null;
     return Array.isArray(k?.helmCharts) && k.helmCharts.length > 0;
   } catch {
     return false; // kustomize reports the syntax error itself, with its own words
@@ -24,17 +28,31 @@ async function usesHelm(file: string): Promise<boolean> {
 
 /**
  * `kubectl kustomize <dir>` (with `--enable-helm` when the kustomization has helmCharts; the
- * runner puts our helm first on PATH). Remote bases need git and are not supported.
+ * runner puts our helm first on PATH). Remote bases need git and are not supported. Local
+ * references are checked to stay in the checkout first (checkKustomization).
  */
 export async function renderKustomize(input: RenderKustomizeInput): Promise<Rendered> {
+  const { limits } = input;
   const kustomization = await findKustomization(input.appDir);
   const file = repoRelative(input.repoDir, kustomization ?? input.appDir);
+  const checked = await checkKustomization(input);
+  if (checked) return { ok: false, failure: checked };
   const args = ['kustomize', input.appDir];
-  if (kustomization && (await usesHelm(kustomization))) args.push('--enable-helm');
-  const res = await input.tools.run('kubectl', args, { cwd: input.repoDir });
+  if (kustomization && (await usesHelm(kustomization, limits.maxAliasCount))) args.push('--enable-helm');
+  const res = await input.tools.run('kubectl', args, {
+    cwd: input.repoDir,
+    timeoutMs: limits.toolTimeoutMs,
+    maxOutputBytes: limits.maxRenderedBytes,
+  });
+  const stopped = toolStopped(res, 'kubectl kustomize', file);
+  if (stopped) return { ok: false, failure: stopped };
   if (res.code !== 0) {
     const detail = scrubPaths(res.stderr.trim(), [[input.repoDir, '.']]).replace(/^error: /, '');
     return { ok: false, failure: { reason: 'tool-failed', file, detail: `kubectl kustomize: ${detail}` } };
   }
-  return parseManifests(res.stdout, { file });
+  return parseManifests(res.stdout, {
+    file,
+    maxAliasCount: limits.maxAliasCount,
+    maxObjects: limits.maxObjects,
+  });
 }

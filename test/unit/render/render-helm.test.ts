@@ -140,7 +140,8 @@ describe('renderApp: helm dependency from a chart repository on loopback', () =>
   let scratch: string;
   let chartRepo: ChartRepo;
   beforeAll(async () => {
-    ({ scratch, ...deps } = await realTools());
+    // The chart repository listens on loopback, which the default render network policy refuses.
+    ({ scratch, ...deps } = await realTools({ network: { allow: ['127.0.0.1/32'] } }));
     chartRepo = await startChartRepo({ charts: [join(fixtures, 'chart-repo/redis')], tools: deps.tools });
   });
   afterAll(async () => {
