@@ -15,37 +15,15 @@ if (major < NEED.major || (major === NEED.major && minor < NEED.minor)) {
   process.exit(2);
 }
 
-const { existsSync, readFileSync, readdirSync, statSync } = await import('node:fs');
+const { existsSync } = await import('node:fs');
 const { fileURLToPath } = await import('node:url');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = `${root}dist/syncwave.js`;
 const bundleUrl = new URL('../dist/syncwave.js', import.meta.url).href;
 
-/** In a clone: the bundle is stale when a source directory or file it was built from is newer. */
-function bundleIsStale() {
-  const stampFile = `${root}dist/build.json`;
-  if (!existsSync(stampFile)) return true;
-  const built = statSync(stampFile).mtimeMs;
-  const newer = (path) => {
-    try {
-      return statSync(path).mtimeMs > built;
-    } catch {
-      return true;
-    }
-  };
-  const { sourceDirs } = JSON.parse(readFileSync(stampFile, 'utf8'));
-  if (newer(`${root}package.json`) || newer(`${root}node_modules/.package-lock.json`)) return true;
-  for (const dir of sourceDirs) {
-    const abs = `${root}${dir}`;
-    if (newer(abs)) return true;
-    for (const name of readdirSync(abs)) if (newer(`${abs}/${name}`)) return true;
-  }
-  return false;
-}
-
 const fromSource =
   existsSync(`${root}cli/main.ts`) &&
-  (process.env.SYNCWAVE_FROM_SOURCE === '1' || !existsSync(bundle) || bundleIsStale());
+  (process.env.SYNCWAVE_FROM_SOURCE === '1' || (await import('./stale-bundle.js')).bundleIsStale(root));
 
 if (fromSource) {
   const { register } = await import('tsx/esm/api');

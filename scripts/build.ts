@@ -9,9 +9,10 @@
  * the source directories it read so bin/syncwave.js can tell, in a clone, that dist/ is stale.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { bundleIsStale } from '../bin/stale-bundle.js';
 import type { BuildInfo } from '../cli/build-info.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -41,15 +42,36 @@ export function commitOf(): { commit: string; dirty: boolean } {
   return { commit, dirty: status === undefined ? false : status.length > 0 };
 }
 
-export async function buildCli(): Promise<{ files: string[]; ms: number }> {
+/** dist/ was built from these sources and this commit (a new commit alone changes the embedded one). */
+function upToDate(commit: { commit: string; dirty: boolean }): boolean {
+  if (bundleIsStale(ROOT)) return false;
+  const built = JSON.parse(readFileSync(join(OUT, 'build.json'), 'utf8')) as BuildInfo;
+  return built.commit === commit.commit && built.dirty === commit.dirty;
+}
+
+export interface BuildCliOptions {
+  /** Rebuild even when dist/ is up to date. */
+  force?: boolean;
+}
+
+/**
+ * Builds into a new directory and swaps it in, so a CLI started meanwhile (tests run in
+ * parallel with `npm pack`) never sees half a dist/. Does nothing when dist/ is up to date.
+ */
+export async function buildCli(
+  options: BuildCliOptions = {},
+): Promise<{ files: string[]; ms: number } | undefined> {
   const started = Date.now();
+  const commit = commitOf();
+  if (!options.force && upToDate(commit)) return undefined;
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-  const info: BuildInfo = { version, ...commitOf(), builtAt: new Date(started).toISOString() };
-  rmSync(OUT, { recursive: true, force: true });
+  const info: BuildInfo = { version, ...commit, builtAt: new Date(started).toISOString() };
+  const next = `${OUT}.next-${process.pid}`;
+  rmSync(next, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: { syncwave: 'cli/main.ts' },
-    outdir: OUT,
+    outdir: next,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     splitting: true,
@@ -73,14 +95,20 @@ export async function buildCli(): Promise<{ files: string[]; ms: number }> {
   );
   const dirs = [...new Set(inputs.map((p) => p.split('/').slice(0, -1).join('/')))].sort();
   const files = Object.keys(result.metafile.outputs);
-  writeFileSync(join(OUT, 'build.json'), `${JSON.stringify({ ...info, sourceDirs: dirs }, null, 2)}\n`);
+  writeFileSync(join(next, 'build.json'), `${JSON.stringify({ ...info, sourceDirs: dirs }, null, 2)}\n`);
   // Stamped with the start time: a source saved while esbuild ran makes the bundle stale.
   const at = new Date(started);
-  utimesSync(join(OUT, 'build.json'), at, at);
+  utimesSync(join(next, 'build.json'), at, at);
+  const old = `${OUT}.old-${process.pid}`;
+  if (existsSync(OUT)) renameSync(OUT, old);
+  renameSync(next, OUT);
+  rmSync(old, { recursive: true, force: true });
   return { files, ms: Date.now() - started };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const { files, ms } = await buildCli();
-  process.stderr.write(`built dist/ (${files.length} files) in ${ms} ms\n`);
+  const built = await buildCli({ force: process.argv.includes('--force') });
+  process.stderr.write(
+    built ? `built dist/ (${built.files.length} files) in ${built.ms} ms\n` : 'dist/ is up to date\n',
+  );
 }
