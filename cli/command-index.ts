@@ -56,6 +56,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/diff-command.ts')).registerDiff,
   },
   {
+    name: 'preview',
+    term: 'preview [options]',
+    description:
+      "what merging a revision into an environment's branch would do to its cluster (dry run, nothing written): exit 0 no changes, 1 changes, 2 errors",
+    load: async () => (await import('./commands/preview-command.ts')).registerPreview,
+  },
+  {
     name: 'version',
     term: 'version [options]',
     description: 'print the syncwave version, the commit it was built from, and the helm and kubectl it uses',

@@ -21,6 +21,8 @@ export {
   type EngineDeps,
   type JobResult,
   loadRepoConfig,
+  type PreviewReport,
+  previewEnvironment,
   type RepoConfig,
   refreshAppHealth,
   runJob,

@@ -19,6 +19,18 @@ export { describeObject, groupOf, objectKey, refOf } from './object-key.ts';
 export type { SyncOperation, SyncPlan, SyncTask, TaskResult } from './operation.ts';
 export { buildPlan, formatPlan } from './plan/build-plan.ts';
 export type * from './ports.ts';
+export { type PreviewRequest, previewEnvironment } from './preview/preview-environment.ts';
+export { GITHUB_OUTPUT_LIMIT, type PreviewMarkdown, previewMarkdown } from './preview/preview-markdown.ts';
+export { type PreviewPublisher, type PreviewTarget, previewCheckName } from './preview/preview-publisher.ts';
+export type {
+  AppPreview,
+  PreviewAction,
+  PreviewObject,
+  PreviewOutcome,
+  PreviewReport,
+} from './preview/preview-report.ts';
+export { previewTitle } from './preview/preview-title.ts';
+export { queueGroupOf } from './preview/queue-group.ts';
 export { renderApp } from './render/render-app.ts';
 export { shortRevision } from './short-revision.ts';
 export type { AppState, EnvironmentState, InventoryEntry, ResourceStatus } from './state.ts';

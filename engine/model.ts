@@ -68,8 +68,8 @@ export type Outcome = 'created' | 'configured' | 'unchanged' | 'pruned' | 'kept'
 
 export type SyncPhase = 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
 
-/** Who or what started a sync. */
-export type Initiator = 'push' | 'poll' | 'self-heal' | 'manual' | 'rollback';
+/** Who or what started a sync ('preview': a pull request's preview, which never syncs). */
+export type Initiator = 'push' | 'poll' | 'self-heal' | 'manual' | 'rollback' | 'preview';
 
 export interface Environment {
   name: string;

@@ -74,6 +74,8 @@ export interface Source {
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /** Paths changed between two revisions; undefined when it cannot tell. */
   changedPaths?(from: string, to: string): Promise<string[] | undefined>;
+  /** The best common ancestor of two commits (what a pull request is compared with); undefined when none. */
+  mergeBase?(a: string, b: string): Promise<string | undefined>;
 }
 
 export interface ToolRunOptions {
@@ -150,7 +152,19 @@ export interface Job {
   /** Manual options. */
   prune?: boolean;
   dryRun?: boolean;
+  /** Set on preview jobs (reason 'preview'): render and dry-run only, never applied. */
+  pullRequest?: PullRequestRef;
   enqueuedAt: string;
+}
+
+/** The pull (merge) request a preview job is for. */
+export interface PullRequestRef {
+  provider: 'github' | 'gitlab';
+  number: number;
+  /** The ref whose tip is the request's newest head (the head branch, `refs/pull/N/head` for a fork). */
+  headRef: string;
+  /** The head lives in another repository: untrusted content, previewed only when the operator allows it. */
+  fork: boolean;
 }
 
 export interface Queue {

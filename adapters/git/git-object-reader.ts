@@ -57,6 +57,12 @@ export class GitObjectReader {
     return oid;
   }
 
+  /** The best common ancestor of two commits; undefined when they share none. */
+  async mergeBase(a: string, b: string): Promise<string | undefined> {
+    const bases = await git.findMergeBase({ fs, gitdir: this.gitdir, oids: [a, b], cache: this.cache });
+    return (bases as string[])[0];
+  }
+
   async isDescendent(oid: string, ancestor: string): Promise<boolean> {
     return git.isDescendent({ fs, gitdir: this.gitdir, oid, ancestor, depth: -1, cache: this.cache });
   }

@@ -84,6 +84,12 @@ export class GitSource implements Source {
     return this.reader.isDescendent(descendant, ancestor);
   }
 
+  async mergeBase(a: string, b: string): Promise<string | undefined> {
+    await this.ensureCommit(a);
+    await this.ensureCommit(b);
+    return this.reader.mergeBase(a, b);
+  }
+
   async changedPaths(from: string, to: string): Promise<string[] | undefined> {
     try {
       await this.ensureCommit(from);

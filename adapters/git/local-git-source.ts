@@ -57,6 +57,12 @@ export class LocalGitSource implements Source {
     return this.reader.isDescendent(descendant, ancestor);
   }
 
+  async mergeBase(a: string, b: string): Promise<string | undefined> {
+    await this.ensureCommit(a);
+    await this.ensureCommit(b);
+    return this.reader.mergeBase(a, b);
+  }
+
   async changedPaths(from: string, to: string): Promise<string[] | undefined> {
     if (!(await this.reader.hasCommit(from)) || !(await this.reader.hasCommit(to))) return undefined;
     return this.reader.changedPaths(from, to);

@@ -1,5 +1,6 @@
 import type { Environment } from '../model.ts';
 import type { Clock, Cluster, Log, Notifier, Source, StateStore, ToolRunner } from '../ports.ts';
+import type { PreviewPublisher } from '../preview/preview-publisher.ts';
 
 /** The adapters a job runs with: AWS ones in Lambda, local ones in `syncwave serve` and the CLI. */
 export interface EngineDeps {
@@ -8,6 +9,8 @@ export interface EngineDeps {
   state: StateStore;
   tools: ToolRunner;
   notifier?: Notifier;
+  /** Where preview jobs report (a GitHub check run). */
+  previews?: PreviewPublisher;
   clock: Clock;
   log: Log;
   /** Writable directory for helm dependency caches and temporary files. */

@@ -1,5 +1,6 @@
 import type { HistoryResource } from '../history.ts';
 import type { Health, OperationPhase } from '../model.ts';
+import type { PreviewReport } from '../preview/preview-report.ts';
 
 export interface AppSyncSummary {
   app: string;
@@ -19,4 +20,6 @@ export interface JobResult {
   outcome: 'succeeded' | 'failed' | 'skipped' | 'continue';
   message: string;
   apps: AppSyncSummary[];
+  /** A preview job's report (reason 'preview'). */
+  preview?: PreviewReport;
 }

@@ -3,6 +3,7 @@ import { loadRepoConfig, type RepoConfig } from '../config/load-repo-config.ts';
 import { errorMessage } from '../errors.ts';
 import type { KubeObject } from '../model.ts';
 import type { Cluster, Job } from '../ports.ts';
+import { runPreviewJob } from '../preview/run-preview-job.ts';
 import { shortRevision } from '../short-revision.ts';
 import type { EnvironmentState } from '../state.ts';
 import { type SyncAppResult, syncApp } from '../sync/sync-app.ts';
@@ -32,6 +33,7 @@ interface JobRun {
  * healthy before the next. Resumable: 'continue' means run the same job again later.
  */
 export async function runJob(job: Job, deps: EngineDeps, opts: { deadline?: Date } = {}): Promise<JobResult> {
+  if (job.reason === 'preview') return runPreviewJob(job, deps);
   const revision = await jobRevision(job, deps);
   const result: JobResult = {
     jobId: job.id,

@@ -1,0 +1,118 @@
+import type { AppSpec } from '../app-spec.ts';
+import { diffObject, type ObjectDiff } from '../diff/diff-object.ts';
+import type { KubeObject } from '../model.ts';
+import { describeObject, keyOf } from '../object-key.ts';
+import type { Checkout, Cluster, StateStore, ToolRunner } from '../ports.ts';
+import { renderApp } from '../render/render-app.ts';
+import { diffApp } from '../sync/diff-app.ts';
+import { ownedByApp } from '../sync/owned-by-app.ts';
+import { prepareDesired } from '../sync/prepare-desired.ts';
+import { maskSecretValues } from './mask-secret-values.ts';
+import type { AppPreview, PreviewAction, PreviewObject } from './preview-report.ts';
+
+export interface PreviewAppDeps {
+  /** Reads and dry runs only (dryRunOnly()). */
+  cluster: Cluster;
+  state: StateStore;
+  tools: ToolRunner;
+  cacheDir: string;
+}
+
+/**
+ * One app at a revision against its live cluster: rendered, each object predicted by a
+ * server-side dry-run apply (diffApp), and sorted into created / changed / pruned / rejected.
+ * Nothing is written.
+ */
+export async function previewApp(
+  app: AppSpec,
+  checkout: Checkout,
+  deps: PreviewAppDeps,
+): Promise<AppPreview> {
+  const base = { app: app.name, wave: app.wave, notes: notesOf(app) };
+  const rendered = await renderApp(app, checkout, { tools: deps.tools, cacheDir: deps.cacheDir });
+  if (!rendered.ok)
+    return {
+      ...base,
+      status: 'render-failed',
+      error: rendered.error.message,
+      ...(rendered.error.file ? { file: rendered.error.file } : {}),
+    };
+  const diff = await diffApp(app, rendered.objects, { cluster: deps.cluster, state: deps.state });
+  const prepared = await prepareDesired(app, rendered.objects, deps.cluster);
+  const desired = new Map(prepared.objects.map((o) => [keyOf(o), o]));
+  const objects: PreviewObject[] = [];
+  const rejectedKeys = new Set(diff.rejected.map((r) => r.key));
+  for (const d of diff.objects) {
+    if (d.change === 'unchanged' || rejectedKeys.has(d.key)) continue;
+    objects.push(await previewObject(app, d, desired, deps.cluster));
+  }
+  const namespace = await namespaceToCreate(app, prepared.createNamespace, deps.cluster);
+  if (namespace) objects.unshift(namespace);
+  if (diff.rejected.length)
+    return {
+      ...base,
+      status: 'rejected',
+      objects,
+      rejected: diff.rejected.map((r) => ({ object: objectOfKey(r.key), message: r.message })),
+    };
+  return objects.length
+    ? { ...base, status: 'changes', objects }
+    : { ...base, status: 'unchanged', objects: [] };
+}
+
+function notesOf(app: AppSpec): string[] {
+  if (!app.syncPolicy.automated)
+    return [`no automated sync policy: merging deploys nothing until "syncwave app sync ${app.name}"`];
+  return [];
+}
+
+function actionOf(app: AppSpec, change: ObjectDiff['change']): PreviewAction {
+  if (change === 'added') return 'create';
+  if (change === 'modified') return 'update';
+  const prunes = (app.syncPolicy.automated?.prune ?? false) && app.syncPolicy.syncOptions.prune;
+  return prunes ? 'prune' : 'orphan';
+}
+
+/** The object as diffApp saw it, with its unified diff rebuilt from masked objects when it is a Secret. */
+async function previewObject(
+  app: AppSpec,
+  d: ObjectDiff,
+  desired: Map<string, KubeObject>,
+  cluster: Cluster,
+): Promise<PreviewObject> {
+  const out = { object: describeObject(d), action: actionOf(app, d.change), paths: d.paths, diff: d.unified };
+  if (d.kind !== 'Secret' || d.apiVersion !== 'v1') return out;
+  const live = d.change === 'added' ? undefined : await cluster.get('v1', 'Secret', d.name, d.namespace);
+  const want = desired.get(d.key);
+  const predicted =
+    d.change === 'removed' || !want
+      ? undefined
+      : live
+        ? await cluster.apply(want, { dryRun: true, force: ownedByApp(app)(live) })
+        : want;
+  const m = maskSecretValues(live, predicted);
+  if (!m.live && !m.desired) return { ...out, diff: '' };
+  return { ...out, diff: diffObject(m.live, m.desired, { ignore: app.ignoreDifferences }).unified };
+}
+
+/** CreateNamespace=true and the namespace is not there yet: the sync creates it first. */
+async function namespaceToCreate(
+  app: AppSpec,
+  createNamespace: KubeObject | undefined,
+  cluster: Cluster,
+): Promise<PreviewObject | undefined> {
+  if (!createNamespace) return undefined;
+  if (await cluster.get('v1', 'Namespace', app.namespace)) return undefined;
+  return {
+    object: describeObject({ kind: 'Namespace', name: app.namespace }),
+    action: 'create',
+    paths: [],
+    diff: diffObject(undefined, createNamespace).unified,
+  };
+}
+
+/** `apps/Deployment/ns/name` -> `Deployment/ns/name`. */
+function objectOfKey(key: string): string {
+  const [, kind = '', namespace = '', name = ''] = key.split('/');
+  return describeObject({ kind, name, ...(namespace ? { namespace } : {}) });
+}
