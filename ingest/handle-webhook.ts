@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Environment } from '../engine/model.ts';
 import type { Queue } from '../engine/ports.ts';
+import { isPullRequestEvent, pullRequestAnswer } from './handle-pull-request.ts';
 import { type ParsePushResult, parseGithubPush, parseGitlabPush } from './push-event.ts';
 import { pushToJobs } from './push-to-jobs.ts';
 import { type VerifyResult, verifyGithubDelivery } from './verify-github-delivery.ts';
@@ -25,6 +26,8 @@ export interface HandleWebhookDeps {
   now: Date;
   /** Bodies larger than this get 413 before any work; DEFAULT_MAX_BODY_BYTES when absent. */
   maxBodyBytes?: number;
+  /** Preview pull requests from forks (untrusted content); false unless told. */
+  previewForks?: boolean;
 }
 
 type Provider = 'github' | 'gitlab';
@@ -90,7 +93,9 @@ export async function handleWebhook(
   if (provider === 'github' && event === 'ping')
     return { status: 200, body: { message: 'pong', deliveryId } };
   const isPush = provider === 'github' ? event === 'push' : event === 'Push Hook';
-  if (!isPush) return { status: 204, body: { message: `ignored ${event} event`, deliveryId } };
+  const isPullRequest = isPullRequestEvent(provider, event);
+  if (!isPush && !isPullRequest)
+    return { status: 204, body: { message: `ignored ${event} event`, deliveryId } };
 
   let payload: unknown;
   try {
@@ -101,6 +106,7 @@ export async function handleWebhook(
       body: { message: 'body is not JSON: send the push payload as application/json', deliveryId },
     };
   }
+  if (isPullRequest) return pullRequestAnswer({ provider, payload, deliveryId, deps });
   const parsed: ParsePushResult = provider === 'github' ? parseGithubPush(payload) : parseGitlabPush(payload);
   if (!parsed.ok) return { status: 400, body: { message: parsed.message, deliveryId } };
 

@@ -1,7 +1,7 @@
 import type { Initiator } from '../../engine/model.ts';
 import type { Job } from '../../engine/ports.ts';
 
-const REASONS: readonly Initiator[] = ['push', 'poll', 'self-heal', 'manual', 'rollback'];
+const REASONS: readonly Initiator[] = ['push', 'poll', 'self-heal', 'manual', 'rollback', 'preview'];
 
 export type DecodeJobResult = { ok: true; job: Job } | { ok: false; message: string };
 
