@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Job, Queue } from '../../engine/ports.ts';
+import { queueGroupOf } from '../../engine/preview/queue-group.ts';
 import type { AwsJsonClient } from './aws-json-client.ts';
 
 export interface SqsQueueOptions {
@@ -46,7 +47,7 @@ export class SqsQueue implements Queue {
     await this.#client.call('SendMessage', {
       QueueUrl: this.#queueUrl,
       MessageBody: JSON.stringify(job),
-      MessageGroupId: job.env,
+      MessageGroupId: queueGroupOf(job),
       MessageDeduplicationId: deduplicationId(attempt > 0 ? `${job.id}#${attempt}` : job.id),
       MessageAttributes: {
         env: { DataType: 'String', StringValue: job.env },

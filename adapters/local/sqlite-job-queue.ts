@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Job, Queue } from '../../engine/ports.ts';
+import { queueGroupOf } from '../../engine/preview/queue-group.ts';
 import { inTransaction, openDatabase } from './open-database.ts';
 
 export const JOB_QUEUE_SCHEMA = `
@@ -42,9 +43,9 @@ export class SqliteJobQueue implements Queue {
     if (this.#db.isOpen) this.#db.close();
   }
 
-  /** Queues a job; a job whose id was already sent is ignored. */
+  /** Queues a job in its group (queueGroupOf: the environment, or `ENV/preview`); a job whose id was already sent is ignored. */
   async send(job: Job): Promise<void> {
-    this.#sql.insert.run(job.id, job.env, JSON.stringify(job));
+    this.#sql.insert.run(job.id, queueGroupOf(job), JSON.stringify(job));
   }
 
   /**

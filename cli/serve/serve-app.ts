@@ -36,6 +36,8 @@ export interface ServeAppOptions {
   /** How often apps that are not Healthy get their health refreshed; 3 s (at most the drift interval) unless told. */
   healthIntervalMs?: number;
   maxBodyBytes?: number;
+  /** Preview pull requests from forks (untrusted content); off unless told. */
+  previewForks?: boolean;
   /** Overrides for tests. */
   runJob?: (job: Job, deps: EngineDeps, opts: { deadline?: Date }) => Promise<JobResult>;
   checkDrift?: (
@@ -154,6 +156,7 @@ export function createServeApp(opts: ServeAppOptions): ServeApp {
         queue,
         now: deps.clock.now(),
         maxBodyBytes,
+        previewForks: opts.previewForks ?? false,
       },
     );
     const fields = {

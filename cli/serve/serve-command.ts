@@ -1,8 +1,10 @@
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Octokit } from '@octokit/rest';
 import { type Command, Option } from 'commander';
 import { openSource } from '../../adapters/git/open-source.ts';
+import { GithubCheckRuns } from '../../adapters/github/github-check-runs.ts';
 import { SqliteJobQueue } from '../../adapters/local/sqlite-job-queue.ts';
 import { SqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
 import type { Log } from '../../engine/ports.ts';
@@ -28,6 +30,9 @@ interface ServeFlags {
   contextMap?: string;
   configRef: string;
   driftInterval: string;
+  githubApiUrl?: string;
+  githubTokenFile?: string;
+  previewForks?: boolean;
   logFormat: LogFormat;
 }
 
@@ -73,6 +78,16 @@ export function registerServe(program: Command): void {
     )
     .option('--config-ref <ref>', 'branch whose syncwave.yaml declares the environments', 'HEAD')
     .option('--drift-interval <duration>', 'how often to poll branches and check self-heal', '3m')
+    .option(
+      '--github-token-file <file>',
+      'GitHub token (needs checks: write) for pull request previews as check runs (or env SYNCWAVE_GITHUB_TOKEN)',
+    )
+    .option(
+      '--github-api-url <url>',
+      'GitHub API base URL (GitHub Enterprise Server)',
+      'https://api.github.com',
+    )
+    .option('--preview-forks', 'also preview pull requests from forks (untrusted content; never applied)')
     .addOption(
       new Option('--log-format <format>', 'log lines')
         .choices(['json', 'pretty'])
@@ -145,6 +160,16 @@ async function makePrivateDir(dir: string): Promise<void> {
   await chmod(dir, 0o700);
 }
 
+/** Check runs for previews when a GitHub token is given; previews still run (and log) without one. */
+async function checkRunsOf(flags: ServeFlags): Promise<GithubCheckRuns | undefined> {
+  const token = flags.githubTokenFile
+    ? (await readFile(resolve(flags.githubTokenFile), 'utf8')).trim()
+    : process.env.SYNCWAVE_GITHUB_TOKEN;
+  if (!token) return undefined;
+  const baseUrl = (flags.githubApiUrl ?? 'https://api.github.com').replace(/\/$/, '');
+  return new GithubCheckRuns({ octokit: new Octokit({ auth: token, baseUrl, userAgent: 'syncwave' }) });
+}
+
 async function serve(flags: ServeFlags): Promise<number> {
   const log = createLog({ format: flags.logFormat, debug: Boolean(process.env.SYNCWAVE_DEBUG) });
   const secret = await readSecret(flags, log);
@@ -174,8 +199,10 @@ async function serve(flags: ServeFlags): Promise<number> {
     // environment leases at once instead of waiting for them to expire.
     owner: `serve@${hostname()}:${dataDir}`,
   });
+  const previews = await checkRunsOf(flags);
   const app = createServeApp({
-    deps,
+    deps: { ...deps, ...(previews ? { previews } : {}) },
+    previewForks: flags.previewForks ?? false,
     queue,
     secret,
     apiToken,

@@ -19,6 +19,11 @@ export function dryRunOnly(cluster: Cluster): Cluster {
         );
       return cluster.apply(obj, opts);
     },
+    async create(obj) {
+      throw new PreviewWriteError(
+        `${obj.kind}/${obj.metadata.name ?? obj.metadata.generateName}: a preview never creates; this is a bug in syncwave`,
+      );
+    },
     get: (...args) => cluster.get(...args),
     list: (...args) => cluster.list(...args),
     kindInfo: (...args) => cluster.kindInfo(...args),

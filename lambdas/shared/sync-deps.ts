@@ -21,6 +21,7 @@ import { S3DesiredStore } from '../../adapters/aws/s3-desired-store.ts';
 import { Secrets } from '../../adapters/aws/secrets.ts';
 import { SqsQueue } from '../../adapters/aws/sqs-queue.ts';
 import { GitSource } from '../../adapters/git/git-source.ts';
+import { GithubCheckRuns } from '../../adapters/github/github-check-runs.ts';
 import { GithubNotifier } from '../../adapters/github/github-notifier.ts';
 import { GithubTarballSource } from '../../adapters/github/github-tarball-source.ts';
 import { KubeCluster } from '../../adapters/kube/kube-cluster.ts';
@@ -77,7 +78,9 @@ export function createSyncRuntime(
   const owner = `${opts.service}:${randomUUID()}`;
   const statusRepo = statusRepoOf(config);
   const clusters = clusterProvider(config);
-  let built: { token: string | undefined; source: Source; notifier?: Notifier } | undefined;
+  let built:
+    | { token: string | undefined; source: Source; notifier?: Notifier; previews?: GithubCheckRuns }
+    | undefined;
 
   async function token(): Promise<string | undefined> {
     if (!config.gitTokenSecretId) return undefined;
@@ -110,7 +113,9 @@ export function createSyncRuntime(
           ...(tok ? { credentials: { username: 'x-access-token', token: tok } } : {}),
         });
     const notifier = tok && statusRepo ? new GithubNotifier({ octokit: octokit() }) : undefined;
-    return { token: tok, source, ...(notifier ? { notifier } : {}) };
+    // Pull request previews as check runs: the token needs `checks: write`.
+    const previews = tok ? new GithubCheckRuns({ octokit: octokit() }) : undefined;
+    return { token: tok, source, ...(notifier ? { notifier } : {}), ...(previews ? { previews } : {}) };
   }
 
   return {
@@ -127,6 +132,7 @@ export function createSyncRuntime(
         state,
         tools: new ProcessToolRunner({ tools, homeDir: join(config.cacheDir, 'home') }),
         ...(built.notifier ? { notifier: built.notifier } : {}),
+        ...(built.previews ? { previews: built.previews } : {}),
         clock: { now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
         log,
         cacheDir: config.cacheDir,

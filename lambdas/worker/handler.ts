@@ -73,9 +73,12 @@ async function processRecord(record: SQSRecord, context: Context): Promise<void>
       detail: app.message,
     });
   }
+  // A failed preview is a pull request's problem, reported on its check run: not a sync failure.
+  const preview = job.reason === 'preview';
   const failures = result.apps.filter((a) => a.phase === 'Failed' || a.phase === 'Error').length;
   if (failures > 0) metrics.addMetric(METRIC.syncFailures, MetricUnit.Count, failures);
-  else if (result.outcome === 'failed') metrics.addMetric(METRIC.syncFailures, MetricUnit.Count, 1);
+  else if (result.outcome === 'failed' && !preview)
+    metrics.addMetric(METRIC.syncFailures, MetricUnit.Count, 1);
 
   if (leaseBusy(result)) {
     logger.warn('environment busy; the message comes back after the visibility timeout', {
@@ -97,7 +100,7 @@ async function processRecord(record: SQSRecord, context: Context): Promise<void>
     });
     return;
   }
-  if (result.outcome !== 'skipped')
+  if (result.outcome !== 'skipped' && !preview)
     metrics.addMetric(METRIC.syncDuration, MetricUnit.Milliseconds, durationMs);
   // The engine logged the job's end; this line adds what only the handler knows (time, message).
   logger[result.outcome === 'failed' ? 'error' : 'info']('job result', {
