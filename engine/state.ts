@@ -67,13 +67,31 @@ export interface AppState {
   updatedAt: string;
 }
 
+/** Where a job stands between two of its runs (a Lambda deadline, a serve slice). */
+export interface JobProgress {
+  jobId: string;
+  revision: string;
+  /** Apps this job has synced already (not synced again when it continues). */
+  appsDone: string[];
+  /** Runs of this job that stopped before its end; bounded (MAX_CONTINUATIONS). */
+  continuations?: number;
+  /**
+   * The health gate between app waves this job is waiting at: the apps of the finished
+   * wave and the time the wait ends, fixed when the wave finished, so that no
+   * continuation restarts it.
+   */
+  gate?: { wave: number; apps: string[]; timeoutAt: string };
+}
+
 /** Per environment: where it stands. */
 export interface EnvironmentState {
   env: string;
-  /** The newest revision whose job completed: a job for an ancestor of it is skipped. */
+  /** The branch tip the environment last converged to (a job at the tip that succeeded). */
   lastRevision?: string;
   lastJobId?: string;
+  /** How the last finished job ended, so a failed tip is not retried by every poll. */
+  lastJob?: { id: string; revision: string; outcome: string };
   /** A job that stopped before its end (Lambda deadline) and will be continued. */
-  inProgress?: { jobId: string; revision: string; appsDone: string[] };
+  inProgress?: JobProgress;
   updatedAt: string;
 }

@@ -119,8 +119,8 @@ async function sync(flags: SyncFlags): Promise<number> {
     let result: JobResult;
     do {
       result = await runJob(job, deps);
-      if (result.outcome === 'continue') await deps.clock.sleep(1000);
-    } while (result.outcome === 'continue');
+      if (result.outcome === 'continue' || result.outcome === 'busy') await deps.clock.sleep(1000);
+    } while (result.outcome === 'continue' || result.outcome === 'busy');
     result = { ...result, apps: [...result.apps, ...skipped].sort((a, b) => a.wave - b.wave) };
     print(formatOutput(format, result, () => jobResultView(result, { verbose: flags.verbose })));
     return result.outcome === 'failed' ? EXIT.notOk : EXIT.ok;

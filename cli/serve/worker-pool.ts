@@ -99,7 +99,7 @@ export class WorkerPool {
           apps: [],
         };
       }
-      if (result.outcome !== 'continue') break;
+      if (result.outcome !== 'continue' && result.outcome !== 'busy') break;
       if (this.stopping) {
         log.info('job paused by shutdown; it continues after the next start', fields);
         return;

@@ -87,7 +87,11 @@ export async function checkDrift(
   report.head = head;
   const envState = await deps.state.getEnvironment(env.name);
   const last = envState?.lastRevision;
-  if (head !== last && !(last && (await deps.source.isAncestor(head, last)))) {
+  // The environment follows its branch: any head it has not converged to is deployed (a
+  // force-push back to an older commit too), once: a head whose job already ended (failed,
+  // nothing to do) is not retried by every poll.
+  const triedHead = envState?.lastJob?.revision === head && envState.lastJob.outcome !== 'superseded';
+  if (head !== last && !triedHead) {
     const changed = last ? await deps.source.changedPaths?.(last, head) : undefined;
     report.jobs.push({
       id: `poll:${env.name}:${head}`,

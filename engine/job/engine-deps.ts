@@ -22,4 +22,6 @@ export interface EngineDeps {
   /** Overrides for tests and benchmarks. */
   pollIntervalMs?: number;
   concurrency?: number;
+  /** Runs of one job that stop before its end, at most (MAX_CONTINUATIONS unless told). */
+  maxContinuations?: number;
 }

@@ -1,4 +1,5 @@
 import { assessHealth } from '../health/assess-health.ts';
+import { currentReplicaSet, podsOfReplicaSet } from '../health/current-replica-set.ts';
 import { podProblems } from '../health/pod-problems.ts';
 import type { Health, KubeObject } from '../model.ts';
 import { describeObject } from '../object-key.ts';
@@ -18,14 +19,6 @@ const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet
 /** A pod stuck this way will not get better by waiting: fail the wave now with its reason. */
 const HOPELESS =
   /ImagePullBackOff|ErrImagePull|CrashLoopBackOff|InvalidImageName|CreateContainerConfigError|CreateContainerError|RunContainerError/;
-
-function selects(
-  selector: Record<string, string> | undefined,
-  labels: Record<string, string> | undefined,
-): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
-}
 
 interface Caches {
   pods: Map<string, KubeObject[]>;
@@ -56,24 +49,23 @@ async function currentPods(obj: KubeObject, cluster: Cluster, caches: Caches): P
   const pods = (await listCached(caches.pods, cluster, 'Pod', 'v1', ns)).filter(
     (p) => !p.metadata.deletionTimestamp,
   );
-  let owner = obj.metadata.uid;
   if (obj.kind === 'Deployment') {
-    const revision = (rs: KubeObject) =>
-      Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
-    const sets = (await listCached(caches.replicaSets, cluster, 'ReplicaSet', 'apps/v1', ns)).filter((rs) =>
-      ownedBy(rs, obj.metadata.uid),
-    );
-    owner = sets.sort((a, b) => revision(b) - revision(a))[0]?.metadata.uid;
+    const sets = await listCached(caches.replicaSets, cluster, 'ReplicaSet', 'apps/v1', ns);
+    const current = currentReplicaSet(obj, sets);
+    return current ? podsOfReplicaSet(current, pods) : [];
   }
   if (obj.kind === 'StatefulSet') {
-    const update = (obj.status as { updateRevision?: string } | undefined)?.updateRevision;
+    const status = obj.status as { updateRevision?: string; observedGeneration?: number } | undefined;
+    // Until the controller observed the latest generation, updateRevision is the old one.
+    if ((obj.metadata.generation ?? 0) > (status?.observedGeneration ?? 0)) return [];
+    const update = status?.updateRevision;
     return pods.filter(
       (p) =>
         ownedBy(p, obj.metadata.uid) &&
         (!update || p.metadata.labels?.['controller-revision-hash'] === update),
     );
   }
-  return pods.filter((p) => ownedBy(p, owner));
+  return pods.filter((p) => ownedBy(p, obj.metadata.uid));
 }
 
 /**
@@ -87,11 +79,14 @@ async function workloadHealth(
   caches: Caches,
 ): Promise<Health> {
   if (base.status !== 'Progressing' || !WORKLOADS.has(obj.kind)) return base;
-  for (const pod of await currentPods(obj, cluster, caches)) {
-    const stuck = podProblems(pod).find((line) => HOPELESS.test(line));
-    if (stuck) return { status: 'Degraded', message: stuck.replace(/^Pod\//, 'pod ') };
-  }
-  return base;
+  const problems = (await currentPods(obj, cluster, caches)).flatMap(podProblems);
+  const stuck = problems.find((line) => HOPELESS.test(line));
+  if (stuck) return { status: 'Degraded', message: stuck.replace(/^Pod\//, 'pod ') };
+  // Still Progressing: say why, when a pod tells (not scheduled, not ready).
+  const [first] = problems;
+  return first
+    ? { ...base, message: `${base.message ?? 'progressing'}; ${first.replace(/^Pod\//, 'pod ')}` }
+    : base;
 }
 
 /** Reads each object and assesses its health; a missing object is Missing. */

@@ -11,7 +11,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { decodeJobMessage } from '../../adapters/aws/job-message.ts';
 import { METRIC, METRICS_NAMESPACE, SERVICE } from '../../adapters/aws/metric-names.ts';
-import { type JobResult, runJob } from '../../engine/index.ts';
+import { runJob } from '../../engine/index.ts';
 import { syncConfigFromEnv } from '../shared/sync-config.ts';
 import { createSyncRuntime } from '../shared/sync-deps.ts';
 
@@ -32,10 +32,6 @@ const attemptOf = (record: SQSRecord): number => {
   const n = Number(record.messageAttributes?.attempt?.stringValue ?? 0);
   return Number.isInteger(n) && n > 0 ? n : 0;
 };
-
-/** The engine answers 'continue' without doing anything when another worker holds the environment. */
-const leaseBusy = (r: JobResult) =>
-  r.outcome === 'continue' && r.apps.length === 0 && /is busy/.test(r.message);
 
 async function processRecord(record: SQSRecord, context: Context): Promise<void> {
   const decoded = decodeJobMessage(record.body);
@@ -80,7 +76,7 @@ async function processRecord(record: SQSRecord, context: Context): Promise<void>
   else if (result.outcome === 'failed' && !preview)
     metrics.addMetric(METRIC.syncFailures, MetricUnit.Count, 1);
 
-  if (leaseBusy(result)) {
+  if (result.outcome === 'busy') {
     logger.warn('environment busy; the message comes back after the visibility timeout', {
       ...fields,
       outcome: result.outcome,
@@ -100,7 +96,7 @@ async function processRecord(record: SQSRecord, context: Context): Promise<void>
     });
     return;
   }
-  if (result.outcome !== 'skipped' && !preview)
+  if (result.outcome !== 'skipped' && result.outcome !== 'superseded' && !preview)
     metrics.addMetric(METRIC.syncDuration, MetricUnit.Milliseconds, durationMs);
   // The engine logged the job's end; this line adds what only the handler knows (time, message).
   logger[result.outcome === 'failed' ? 'error' : 'info']('job result', {

@@ -561,7 +561,7 @@ describe('serverless path: webhook -> SQS FIFO -> worker -> cluster; drift -> se
     ).toHaveLength(1);
   });
 
-  it('an older revision delivered after a newer one is recorded as skipped', async () => {
+  it('an older revision delivered after a newer one is recorded as superseded and deploys nothing', async () => {
     const c2 = await setTag('2.0.2');
     const c3 = await setTag('2.0.3');
     await repo.push('develop');
@@ -596,8 +596,8 @@ describe('serverless path: webhook -> SQS FIFO -> worker -> cluster; drift -> se
     expect(r2.statusCode).toBe(202);
     expect((await drainToWorker()).failures).toEqual([]);
     const skipped = logsFor(older).find((l) => l.message === 'job result');
-    expect(skipped).toMatchObject({ outcome: 'skipped', revision: c2 });
-    expect(String(skipped?.detail)).toMatch(/older than/);
+    expect(skipped).toMatchObject({ outcome: 'superseded', revision: c2 });
+    expect(String(skipped?.detail)).toMatch(/no longer the tip of develop/);
     expect(imageOf(await deployment('frontend'))).toBe('ghcr.io/example/frontend:2.0.3');
     expect((await state.getEnvironment(ENV))?.lastRevision).toBe(c3);
     expect((await state.listHistory(ENV, 'frontend')).map((h) => h.revision)).not.toContain(c2);

@@ -19,6 +19,11 @@ const cases: Array<[string, HealthCode, string]> = [
     'Progressing',
     'observed deployment generation less than desired generation',
   ],
+  [
+    'deployment-rollout-after-failed-revision.yaml',
+    'Progressing',
+    'observed deployment generation less than desired generation',
+  ],
   ['deployment-old-replicas-pending.yaml', 'Progressing', '1 old replicas are pending termination...'],
   ['deployment-unavailable.yaml', 'Progressing', '1 of 3 updated replicas are available...'],
   ['statefulset-healthy.yaml', 'Healthy', 'partitioned roll out complete: 3 new pods have been updated...'],

@@ -137,9 +137,7 @@ describe('worker handler', () => {
   });
 
   it('returns a busy environment to the queue instead of spinning on follow-ups', async () => {
-    runJob.mockResolvedValue(
-      result({ outcome: 'continue', message: 'environment dev is busy with another job; try again' }),
-    );
+    runJob.mockResolvedValue(result({ outcome: 'busy', message: 'environment dev: another job holds it' }));
     const res = await handler(
       {
         Records: [
