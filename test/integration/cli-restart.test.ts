@@ -1,5 +1,6 @@
-// `syncwave serve` killed (SIGKILL) while a job runs, with a second job queued behind it:
-// after a restart on the same data directory both complete, and no app is synced twice.
+// `syncwave serve` killed (SIGKILL) while a job runs, with a late delivery of an older commit
+// queued behind it: after a restart on the same data directory the tip is deployed, the late
+// job is superseded, and no app is synced twice.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -21,35 +22,36 @@ afterAll(async () => {
   await s?.stop();
 });
 
-it('survives SIGKILL mid-queue: both jobs complete after a restart, none synced twice', async () => {
+it('survives SIGKILL mid-queue: after a restart the tip is deployed, the older job superseded, nothing synced twice', async () => {
   const first = await s.push();
   expect(first.answer.status).toBe(202);
   await s.waitSynced(['database', 'backend', 'frontend'], first.sha);
   const count = async (app: string) => (await s.history(app)).length;
   expect([await count('database'), await count('backend'), await count('frontend')]).toEqual([1, 1, 1]);
 
-  // Job 1 touches database (wave 0) and frontend (wave 2); job 2 frontend only.
+  // Two commits: job 2 (the tip, its webhook first) and job 1's delivery arriving late, queued
+  // behind it. Commit 1 touches database (wave 0) and frontend (wave 2); commit 2 frontend only.
   await edit('apps/database/configmap.yaml', (t) => `${t.replace(/\n*$/, '\n')}  restart-test: "1"\n`);
   await edit('apps/frontend/values.yaml', (t) => t.replace('tag: "2.0.0"', 'tag: "2.0.1"'));
-  const job1 = await s.push('database and frontend');
+  const sha1 = await s.repo.commitAll('database and frontend');
   await edit('apps/frontend/values-dev.yaml', (t) => t.replace('replicaCount: 1', 'replicaCount: 2'));
   const job2 = await s.push('frontend x2');
-  expect([job1.answer.status, job2.answer.status]).toEqual([202, 202]);
-  const id1 = job1.answer.body.jobs?.[0]?.id ?? '';
+  const late1 = await s.webhook(first.sha, sha1);
+  expect([job2.answer.status, late1.status]).toEqual([202, 202]);
   const id2 = job2.answer.body.jobs?.[0]?.id ?? '';
+  const id1 = late1.body.jobs?.[0]?.id ?? '';
 
-  // Kill serve while job 1 runs (after its first wave if we see it, which is the harder case).
+  // Kill serve while job 2 runs (after its first wave if we see it, which is the harder case).
   const deadline = Date.now() + 20_000;
-  let state = await s.api.job(id1);
+  let state = await s.api.job(id2);
   while (Date.now() < deadline) {
-    state = await s.api.job(id1);
+    state = await s.api.job(id2);
     if (state.state === 'running' && (await count('database')) === 2) break;
     if (state.state === 'done') break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  expect(state.state, 'job 1 should still be running when serve is killed').toBe('running');
+  expect(state.state, 'job 2 should still be running when serve is killed').toBe('running');
   await s.serve.kill('SIGKILL');
-  expect((await s.api.job(id2).catch(() => undefined))?.state).toBeUndefined();
 
   await s.restart();
   await s.waitSynced(['frontend'], job2.sha, { timeoutMs: 90_000 });
@@ -63,11 +65,14 @@ it('survives SIGKILL mid-queue: both jobs complete after a restart, none synced 
   await waitDone(id1);
   await waitDone(id2);
 
-  // database: the first deploy + job 1; backend untouched; frontend: first deploy + job 1 + job 2.
+  // Job 2, continued after the restart, syncs nothing twice (database was synced before the
+  // kill); the late job 1 is no longer the tip: superseded, it deploys nothing.
+  expect((await s.api.job(id1)).result?.outcome).toBe('superseded');
   expect(await count('database')).toBe(2);
   expect(await count('backend')).toBe(1);
   const frontend = await s.history('frontend');
-  expect(frontend.map((h) => h.revision)).toEqual([job2.sha, job1.sha, first.sha]);
+  expect(frontend.map((h) => h.revision)).toEqual([job2.sha, first.sha]);
+  expect((await s.history('database')).map((h) => h.revision)).toEqual([job2.sha, first.sha]);
   expect(
     await s.kubectl([
       'get',
