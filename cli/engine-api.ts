@@ -25,6 +25,7 @@ export {
   previewEnvironment,
   type RepoConfig,
   refreshAppHealth,
+  renderForConfig,
   runJob,
 } from '../engine/index.ts';
 export { renderApp } from '../engine/render/render-app.ts';

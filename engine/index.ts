@@ -32,6 +32,7 @@ export type {
 export { previewTitle } from './preview/preview-title.ts';
 export { queueGroupOf } from './preview/queue-group.ts';
 export { renderApp } from './render/render-app.ts';
+export { renderForConfig } from './render/render-for-config.ts';
 export { shortRevision } from './short-revision.ts';
 export type { AppState, EnvironmentState, InventoryEntry, ResourceStatus } from './state.ts';
 export { type AppDiff, diffApp } from './sync/diff-app.ts';

@@ -71,7 +71,12 @@ async function sync(flags: SyncFlags): Promise<number> {
       named: flags.app,
       automatedOnly: flags.automatedOnly,
     });
-    const skipped: JobResult['apps'] = choice.skipped.map((s) => ({
+    const skipped: JobResult['apps'] = [
+      ...choice.skipped,
+      ...repo.config
+        .skipped(env.name)
+        .map((s) => ({ app: s.name, wave: 0, reason: `${s.reason} (${s.declaredIn})` })),
+    ].map((s) => ({
       app: s.app,
       wave: s.wave,
       phase: 'Skipped',

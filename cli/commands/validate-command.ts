@@ -22,6 +22,8 @@ interface AppCheck {
   env: string;
   app: string;
   ok: boolean;
+  /** Rendered by an app of apps but not synced (another repository, a loop...): a warning, not a failure. */
+  skipped?: boolean;
   objects?: number;
   message?: string;
 }
@@ -65,6 +67,14 @@ async function validate(flags: ValidateFlags): Promise<number> {
           : { env: env.name, app: app.name, ok: false, message: rendered.error.message },
       );
     }
+    for (const s of repo.config.skipped(env.name))
+      checks.push({
+        env: env.name,
+        app: s.name,
+        ok: true,
+        skipped: true,
+        message: `${s.declaredIn}: ${s.reason}`,
+      });
   }
   const ok = checks.every((c) => c.ok);
   const report = { revision: repo.revision, ok, apps: checks };
@@ -72,12 +82,14 @@ async function validate(flags: ValidateFlags): Promise<number> {
     formatOutput(formatOf(flags), report, () =>
       [
         ...checks.map((c) =>
-          c.ok
-            ? `${colours.green('ok')}   ${c.env}/${c.app} (${c.objects} objects)`
-            : `${colours.red('fail')} ${c.env}/${c.app}: ${c.message}`,
+          c.skipped
+            ? `${colours.yellow('skip')} ${c.env}/${c.app}: not synced: ${c.message}`
+            : c.ok
+              ? `${colours.green('ok')}   ${c.env}/${c.app} (${c.objects} objects)`
+              : `${colours.red('fail')} ${c.env}/${c.app}: ${c.message}`,
         ),
         ok
-          ? `syncwave.yaml at ${shortRevision(repo.revision)} is valid; ${checks.length} app(s) render`
+          ? `syncwave.yaml at ${shortRevision(repo.revision)} is valid; ${checks.filter((c) => !c.skipped).length} app(s) render`
           : `${checks.filter((c) => !c.ok).length} problem(s)`,
       ].join('\n'),
     ),

@@ -57,7 +57,7 @@ export function createEngineDeps(opts: LocalDepsOptions): EngineDeps {
 }
 
 /** helm and kubectl are found (or unpacked) on first use only: commands that render nothing never pay for it. */
-function lazyTools(homeDir: string): ToolRunner {
+export function lazyTools(homeDir: string): ToolRunner {
   let runner: Promise<ToolRunner> | undefined;
   return {
     async run(tool, args, o) {

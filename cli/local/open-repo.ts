@@ -6,8 +6,9 @@ import type { Environment } from '../../engine/model.ts';
 import type { Source } from '../../engine/ports.ts';
 import { shortRevision } from '../../engine/short-revision.ts';
 import { CliError } from '../cli-error.ts';
-import { loadRepoConfig, type RepoConfig } from '../engine-api.ts';
+import { loadRepoConfig, type RepoConfig, renderForConfig } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
+import { lazyTools } from './create-engine-deps.ts';
 
 export interface OpenedRepo {
   source: Source;
@@ -26,8 +27,11 @@ export async function openRepo(opts: { repo: string; ref: string; dataDir: strin
   await mkdir(cacheDir, { recursive: true });
   const source = await openLocalOrRemote(opts.repo, cacheDir);
   const revision = await resolveRef(source, opts.ref);
-  const { dir } = await source.checkout(revision);
-  const loaded = await loadRepoConfig(dir);
+  const checkout = await source.checkout(revision);
+  const { dir } = checkout;
+  const loaded = await loadRepoConfig(dir, {
+    render: renderForConfig(checkout, { tools: lazyTools(join(cacheDir, 'home')), cacheDir }),
+  });
   if (!loaded.ok) {
     throw new CliError(
       `syncwave.yaml at ${shortRevision(revision)} is invalid (fix it and try again):\n  ${loaded.errors.join('\n  ')}`,

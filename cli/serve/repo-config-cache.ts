@@ -1,9 +1,9 @@
 import type { AppSpec } from '../../engine/app-spec.ts';
 import type { Environment } from '../../engine/model.ts';
-import type { Source } from '../../engine/ports.ts';
+import type { Source, ToolRunner } from '../../engine/ports.ts';
 import { shortRevision } from '../../engine/short-revision.ts';
 import { CliError } from '../cli-error.ts';
-import { loadRepoConfig, type RepoConfig } from '../engine-api.ts';
+import { loadRepoConfig, type RepoConfig, renderForConfig } from '../engine-api.ts';
 
 /**
  * syncwave.yaml as `serve` sees it: the environments from `configRef` (the default branch),
@@ -16,6 +16,8 @@ export class RepoConfigCache {
   constructor(
     private readonly source: Source,
     private readonly configRef: string,
+    /** How root Applications (app of apps) are rendered. */
+    private readonly renderDeps?: { tools: ToolRunner; cacheDir: string },
   ) {}
 
   /** The environments, as of the last refresh(). */
@@ -44,7 +46,9 @@ export class RepoConfigCache {
     const cached = this.byRevision.get(revision);
     if (cached) return cached;
     const checkout = await this.source.checkout(revision);
-    const loaded = await loadRepoConfig(checkout.dir);
+    const loaded = await loadRepoConfig(checkout.dir, {
+      render: this.renderDeps && renderForConfig(checkout, this.renderDeps),
+    });
     if (!loaded.ok) {
       throw new CliError(
         `syncwave.yaml at ${shortRevision(revision)} is invalid:\n  ${loaded.errors.join('\n  ')}`,

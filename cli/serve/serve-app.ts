@@ -83,7 +83,7 @@ export interface ServeApp {
  */
 export function createServeApp(opts: ServeAppOptions): ServeApp {
   const { deps } = opts;
-  const config = new RepoConfigCache(deps.source, opts.configRef ?? 'HEAD');
+  const config = new RepoConfigCache(deps.source, opts.configRef ?? 'HEAD', deps);
   const run = opts.runJob ?? runJob;
   const pool = new WorkerPool({
     queue: opts.queue,

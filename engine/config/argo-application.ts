@@ -18,9 +18,11 @@ interface ArgoSource {
   };
   directory?: { recurse?: boolean; include?: string; exclude?: string };
   kustomize?: unknown;
+  plugin?: unknown;
+  ref?: string;
 }
 
-interface ArgoApplication {
+export interface ArgoApplication {
   apiVersion?: string;
   kind?: string;
   metadata?: { name?: string; annotations?: Record<string, string> };
@@ -60,7 +62,7 @@ export function isArgoApplication(doc: unknown): doc is ArgoApplication {
 export function applicationToRawApp(
   doc: ArgoApplication,
   file: string,
-): { app?: RawApp; targetRevision?: string; problems: string[] } {
+): { app?: RawApp; targetRevision?: string; repoURL?: string; problems: string[] } {
   const where = `${file}: Application/${doc.metadata?.name ?? '(unnamed)'}`;
   const source = doc.spec?.source ?? doc.spec?.sources?.[0];
   if (!doc.metadata?.name) return { problems: [`${where}: metadata.name is required`] };
@@ -112,7 +114,7 @@ export function applicationToRawApp(
       .filter(Boolean)
       .map((p) => (p.startsWith('/') ? p.slice(1) : `${source.path}/${p}`.replace(/\/\.$/, ''))),
   };
-  return { app, targetRevision: source.targetRevision, problems: [] };
+  return { app, targetRevision: source.targetRevision, repoURL: source.repoURL, problems: [] };
 }
 
 /** Whether an Application's targetRevision selects an environment. */

@@ -1,4 +1,5 @@
 import type { Environment } from '../model.ts';
+import { expandAppOfApps, type RenderApplication, type SkippedApp } from './expand-app-of-apps.ts';
 import { type DeclaredApp, readApplications } from './read-applications.ts';
 
 const SKIP = /(^|\/)(node_modules|\.git|charts|templates)\//;
@@ -21,22 +22,28 @@ function under(file: string, dir: string): boolean {
  * A repository with no syncwave.yaml but Argo CD Application manifests is read as Argo CD
  * would: every Application is an app, and each branch the Applications target is an
  * environment named after it (HEAD: environment "default" on the repository's HEAD).
- * An Application whose path holds other Applications (app of apps) is the root, not an app.
+ * An Application whose path holds other Applications (app of apps) is the root, not an app;
+ * so is one whose source renders Applications (a chart or Kustomization: see expandAppOfApps).
  */
 export async function discoverArgoRepo(
   dir: string,
-): Promise<{ environments: Environment[]; apps: DeclaredApp[]; problems: string[] } | undefined> {
+  opts: { render?: RenderApplication } = {},
+): Promise<
+  | { environments: Environment[]; apps: DeclaredApp[]; skipped: SkippedApp[]; problems: string[] }
+  | undefined
+> {
   const found = await readApplications(dir, ['**/*.yaml', '**/*.yml'], {
     lenient: true,
     exclude: (f) => SKIP.test(f),
   });
   if (!found.apps.length) return undefined;
-  const apps = found.apps.filter(
+  const declared = found.apps.filter(
     (root) =>
       !found.apps.some(
         (child) => child !== root && under(child.declaredIn, root.raw.path.replace(/^\.\//, '')),
       ),
   );
+  const { apps, skipped } = await expandAppOfApps(declared, { dir, render: opts.render });
   const branches = new Set(
     apps.map((a) =>
       !a.targetRevision || a.targetRevision === 'HEAD'
@@ -48,5 +55,5 @@ export async function discoverArgoRepo(
     const name = branch === 'HEAD' ? 'default' : envName(branch);
     return { name, branch, cluster: name };
   });
-  return { environments, apps, problems: found.problems };
+  return { environments, apps, skipped, problems: found.problems };
 }

@@ -5,6 +5,7 @@ import type { AppSpec } from '../app-spec.ts';
 import type { Environment } from '../model.ts';
 import { targetsEnvironment } from './argo-application.ts';
 import { discoverArgoRepo } from './discover-argo-repo.ts';
+import { expandAppOfApps, type RenderApplication, type SkippedApp } from './expand-app-of-apps.ts';
 import { parseDurationSeconds } from './duration.ts';
 import { formatIssues } from './format-issues.ts';
 import { type DeclaredApp, readApplications } from './read-applications.ts';
@@ -20,7 +21,14 @@ export interface RepoConfig {
   environments: Environment[];
   environment(name: string): Environment | undefined;
   apps(env: string): AppSpec[];
+  /** Apps an app of apps renders that are not synced (another repository, a loop...), with why. */
+  skipped(env: string): SkippedApp[];
   historyLimit: number;
+}
+
+export interface LoadOptions {
+  /** Renders root Applications (app of apps); without it no Application is expanded. */
+  render?: RenderApplication;
 }
 
 export type LoadResult = { ok: true; config: RepoConfig } | { ok: false; errors: string[] };
@@ -76,16 +84,16 @@ function checkApps(apps: readonly RawApp[], envNames: ReadonlySet<string>): stri
  * Reads and validates `syncwave.yaml` at the root of a checked-out repository. Every
  * problem is reported with its path in the file, e.g. `apps[2].wave: expected int`.
  */
-export async function loadRepoConfig(dir: string): Promise<LoadResult> {
+export async function loadRepoConfig(dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const found = await readConfigText(dir);
   if (!found) {
-    const discovered = await discoverArgoRepo(dir);
+    const discovered = await discoverArgoRepo(dir, { render: opts.render });
     if (discovered)
       return discovered.problems.length
         ? { ok: false, errors: discovered.problems }
         : {
             ok: true,
-            config: makeRepoConfig(discovered.environments, discovered.apps, DEFAULT_HISTORY_LIMIT),
+            config: makeRepoConfig(discovered.environments, discovered, DEFAULT_HISTORY_LIMIT),
           };
     return {
       ok: false,
@@ -110,9 +118,10 @@ export async function loadRepoConfig(dir: string): Promise<LoadResult> {
   );
   const fromApps = await readApplications(dir, raw.applications ?? []);
   problems.push(...fromApps.problems);
+  const expanded = await expandAppOfApps(fromApps.apps, { dir, render: opts.render });
   const declared: DeclaredApp[] = [
     ...(raw.apps ?? []).map((a) => ({ raw: a, fromApplication: false, declaredIn: found.file })),
-    ...fromApps.apps,
+    ...expanded.apps,
   ];
   const names = new Set<string>();
   for (const d of declared) {
@@ -121,20 +130,29 @@ export async function loadRepoConfig(dir: string): Promise<LoadResult> {
     names.add(d.raw.name);
   }
   if (problems.length) return { ok: false, errors: problems };
-  const config = makeRepoConfig(environments, declared, raw.historyLimit ?? DEFAULT_HISTORY_LIMIT);
+  const config = makeRepoConfig(
+    environments,
+    { apps: declared, skipped: expanded.skipped },
+    raw.historyLimit ?? DEFAULT_HISTORY_LIMIT,
+  );
   return { ok: true, config };
 }
 
 /** The config object over environments and declared apps, resolving each app per environment. */
 function makeRepoConfig(
   environments: Environment[],
-  declared: readonly DeclaredApp[],
+  found: { apps: readonly DeclaredApp[]; skipped: readonly SkippedApp[] },
   historyLimit: number,
 ): RepoConfig {
+  const declared = found.apps;
   return {
     environments,
     historyLimit,
     environment: (name) => environments.find((e) => e.name === name),
+    skipped(envName) {
+      const env = environments.find((e) => e.name === envName);
+      return env ? found.skipped.filter((s) => targetsEnvironment(s.targetRevision, env)) : [];
+    },
     apps(envName) {
       const env = environments.find((e) => e.name === envName);
       if (!env) return [];

@@ -9,6 +9,8 @@ export interface DeclaredApp {
   raw: RawApp;
   /** Applications only: the branch it targets. */
   targetRevision?: string;
+  /** Applications only: the repository its source names. */
+  repoURL?: string;
   fromApplication: boolean;
   declaredIn: string;
 }
@@ -43,6 +45,7 @@ export async function readApplications(
           apps.push({
             raw: read.app,
             targetRevision: read.targetRevision,
+            repoURL: read.repoURL,
             fromApplication: true,
             declaredIn: file,
           });

@@ -1,4 +1,5 @@
 import { loadRepoConfig } from '../config/load-repo-config.ts';
+import { renderForConfig } from '../render/render-for-config.ts';
 import { errorMessage } from '../errors.ts';
 import type { EngineDeps } from '../job/engine-deps.ts';
 import type { Environment, KubeObject } from '../model.ts';
@@ -104,7 +105,7 @@ export async function checkDrift(
     });
   }
   const checkout = await deps.source.checkout(last ?? head);
-  const loaded = await loadRepoConfig(checkout.dir);
+  const loaded = await loadRepoConfig(checkout.dir, { render: renderForConfig(checkout, deps) });
   const specs = loaded.ok ? new Map(loaded.config.apps(env.name).map((a) => [a.name, a])) : new Map();
   const cluster = await deps.clusterFor(env);
   for (const listed of await deps.state.listApps(env.name)) {

@@ -1,5 +1,6 @@
 import type { AppSpec } from '../app-spec.ts';
 import { loadRepoConfig, type RepoConfig } from '../config/load-repo-config.ts';
+import { renderForConfig } from '../render/render-for-config.ts';
 import { errorMessage } from '../errors.ts';
 import type { Environment } from '../model.ts';
 import type { Job } from '../ports.ts';
@@ -68,7 +69,7 @@ export async function runJob(job: Job, deps: EngineDeps, opts: { deadline?: Date
 async function runLeased(run: JobRun): Promise<JobResult> {
   const { job, revision, deps } = run;
   const checkout = await deps.source.checkout(revision);
-  const loaded = await loadRepoConfig(checkout.dir);
+  const loaded = await loadRepoConfig(checkout.dir, { render: renderForConfig(checkout, deps) });
   if (!loaded.ok)
     return finishJob(
       run,
