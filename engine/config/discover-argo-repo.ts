@@ -29,8 +29,7 @@ export async function discoverArgoRepo(
   dir: string,
   opts: { render?: RenderApplication } = {},
 ): Promise<
-  | { environments: Environment[]; apps: DeclaredApp[]; skipped: SkippedApp[]; problems: string[] }
-  | undefined
+  { environments: Environment[]; apps: DeclaredApp[]; skipped: SkippedApp[]; problems: string[] } | undefined
 > {
   const found = await readApplications(dir, ['**/*.yaml', '**/*.yml'], {
     lenient: true,

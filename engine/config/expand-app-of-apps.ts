@@ -77,7 +77,10 @@ function renderEnv(d: DeclaredApp): Environment {
  * renders one of its ancestors (a loop), names another repository or a plugin, or cannot be read
  * is skipped with the reason; a root that fails to render is skipped likewise.
  */
-export async function expandAppOfApps(declared: readonly DeclaredApp[], opts: ExpandOptions): Promise<Expanded> {
+export async function expandAppOfApps(
+  declared: readonly DeclaredApp[],
+  opts: ExpandOptions,
+): Promise<Expanded> {
   const out: Expanded = { apps: [], skipped: [], roots: [] };
   const names = new Map<string, DeclaredApp>();
   const keep = (d: DeclaredApp) => {
@@ -114,7 +117,11 @@ export async function expandAppOfApps(declared: readonly DeclaredApp[], opts: Ex
     for (const child of children) {
       const name = child.metadata?.name ?? '(unnamed)';
       if (path.includes(name)) {
-        skip({ declaredIn: where }, name, `loop: ${[...path, name].join(' -> ')}; remove one of the Applications`);
+        skip(
+          { declaredIn: where },
+          name,
+          `loop: ${[...path, name].join(' -> ')}; remove one of the Applications`,
+        );
         continue;
       }
       if (path.length >= MAX_DEPTH) {

@@ -1,11 +1,11 @@
 import { loadRepoConfig } from '../config/load-repo-config.ts';
-import { renderForConfig } from '../render/render-for-config.ts';
 import { errorMessage } from '../errors.ts';
 import type { EngineDeps } from '../job/engine-deps.ts';
 import type { Environment, KubeObject } from '../model.ts';
 import { keyOf, objectKey } from '../object-key.ts';
 import { hookPhasesOf } from '../plan/annotations.ts';
 import type { Cluster, Job } from '../ports.ts';
+import { renderForConfig } from '../render/render-for-config.ts';
 import type { AppState } from '../state.ts';
 import { refreshAppHealth } from '../sync/refresh-health.ts';
 import { liveDiffers } from './live-differs.ts';

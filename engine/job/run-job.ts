@@ -1,10 +1,10 @@
 import type { AppSpec } from '../app-spec.ts';
 import { loadRepoConfig, type RepoConfig } from '../config/load-repo-config.ts';
-import { renderForConfig } from '../render/render-for-config.ts';
 import { errorMessage } from '../errors.ts';
 import type { Environment } from '../model.ts';
 import type { Job } from '../ports.ts';
 import { runPreviewJob } from '../preview/run-preview-job.ts';
+import { renderForConfig } from '../render/render-for-config.ts';
 import { shortRevision } from '../short-revision.ts';
 import type { AppState } from '../state.ts';
 import { changesSince } from './changes-since.ts';
