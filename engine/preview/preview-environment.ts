@@ -2,6 +2,7 @@ import { loadRepoConfig } from '../config/load-repo-config.ts';
 import { errorMessage } from '../errors.ts';
 import { affectedApps } from '../job/affected-apps.ts';
 import type { EngineDeps } from '../job/engine-deps.ts';
+import { renderForConfig } from '../render/render-for-config.ts';
 import { shortRevision } from '../short-revision.ts';
 import { dryRunOnly } from './dry-run-only.ts';
 import { previewApp } from './preview-app.ts';
@@ -31,7 +32,7 @@ export async function previewEnvironment(req: PreviewRequest, deps: PreviewDeps)
     ...partial,
   });
   const checkout = await deps.source.checkout(req.revision);
-  const loaded = await loadRepoConfig(checkout.dir);
+  const loaded = await loadRepoConfig(checkout.dir, { render: renderForConfig(checkout, deps) });
   if (!loaded.ok)
     return report({
       outcome: 'failed',
