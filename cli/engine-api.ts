@@ -19,6 +19,7 @@ export {
   checkDrift,
   type DriftReport,
   type EngineDeps,
+  hideSecretData,
   type JobResult,
   loadRepoConfig,
   type PreviewReport,

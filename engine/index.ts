@@ -5,6 +5,7 @@ export type { AppSpec, IgnoreDifference, SyncOptions, SyncPolicy } from './app-s
 export { CONFIG_FILE, type LoadResult, loadRepoConfig, type RepoConfig } from './config/load-repo-config.ts';
 export { colorizeDiff } from './diff/colorize-diff.ts';
 export type { ObjectDiff } from './diff/diff-object.ts';
+export { hideSecretData, isSecret, SECRET_MASK } from './diff/hide-secret-data.ts';
 export { checkDrift, type DriftReport } from './drift/check-drift.ts';
 export { assessHealth } from './health/assess-health.ts';
 export { explainUnhealthy } from './health/explain-unhealthy.ts';

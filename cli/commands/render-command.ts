@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { MemoryStateStore } from '../../adapters/local/memory-state-store.ts';
 import { CliError } from '../cli-error.ts';
-import { renderApp } from '../engine-api.ts';
+import { hideSecretData, renderApp } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
 import { createEngineDeps } from '../local/create-engine-deps.ts';
 import { openEnvironment } from '../local/open-repo.ts';
@@ -15,6 +15,7 @@ interface RenderFlags {
   revision?: string;
   dataDir: string;
   output: string;
+  showSecrets?: boolean;
 }
 
 /** `syncwave render APP --env ENV`: the manifests as they would be applied, as YAML (or a JSON list). */
@@ -27,6 +28,7 @@ export function registerRender(program: Command): void {
     .option('--revision <ref>', 'commit or branch (default: the environment branch)')
     .option('--data-dir <dir>', 'caches', '.syncwave/data')
     .option('-o, --output <format>', 'yaml or json', 'yaml')
+    .option('--show-secrets', 'print Secret values instead of masking them with ++++++++')
     .action(action(render));
 }
 
@@ -53,7 +55,9 @@ async function render(name: string, flags: RenderFlags): Promise<number> {
     { tools: deps.tools, cacheDir: repo.cacheDir },
   );
   if (!rendered.ok) throw new CliError(rendered.error.message, EXIT.notOk);
-  if (flags.output === 'json') process.stdout.write(`${JSON.stringify(rendered.objects, null, 2)}\n`);
-  else process.stdout.write(rendered.objects.map((o) => `---\n${stringify(o)}`).join(''));
+  // Secret values are masked as Argo CD masks them in `argocd app manifests`, unless asked for.
+  const objects = flags.showSecrets ? rendered.objects : rendered.objects.map((o) => hideSecretData([o])[0]!);
+  if (flags.output === 'json') process.stdout.write(`${JSON.stringify(objects, null, 2)}\n`);
+  else process.stdout.write(objects.map((o) => `---\n${stringify(o)}`).join(''));
   return EXIT.ok;
 }

@@ -4,6 +4,7 @@ import { EngineError } from '../errors.ts';
 import type { KubeObject } from '../model.ts';
 import { objectKey } from '../object-key.ts';
 import { changedPaths } from './changed-paths.ts';
+import { hideSecretData } from './hide-secret-data.ts';
 import { normalizeForDiff } from './normalize-for-diff.ts';
 import { stableYaml } from './stable-yaml.ts';
 
@@ -42,6 +43,7 @@ function fileName(obj: KubeObject): string {
  * desired one returns it (defaults filled in, other managers' fields kept), so that only what
  * an apply would really change shows. Both sides are normalized first (normalizeForDiff).
  * `live` undefined: the object would be created; `predicted` undefined: it would be removed.
+ * Secret values are masked (hideSecretData) before anything is compared or printed.
  */
 export function diffObject(
   live: KubeObject | undefined,
@@ -53,8 +55,11 @@ export function diffObject(
     throw new EngineError('diffObject: got neither a live nor a predicted object; pass at least one');
   const { apiVersion, kind } = subject;
   const { namespace, name } = subject.metadata;
-  const before = live ? normalizeForDiff(live, opts) : undefined;
-  const after = predicted ? normalizeForDiff(predicted, opts) : undefined;
+  // Desired first, as Argo CD masks (target, live): Git's value is ++++++++, a live one that differs is longer.
+  const [after, before] = hideSecretData([
+    predicted ? normalizeForDiff(predicted, opts) : undefined,
+    live ? normalizeForDiff(live, opts) : undefined,
+  ]);
   const paths = before && after ? changedPaths(before, after) : [];
   const change: DiffChange = !before
     ? 'added'

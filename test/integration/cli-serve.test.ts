@@ -261,4 +261,9 @@ describe('syncwave serve and the app commands', () => {
     expect(get.stdout).toContain('ImagePullBackOff');
     expect(get.stdout).toMatch(/Health:\s+(Degraded|Progressing)/);
   });
+
+  it('printed no value of the Secret in the repository, in any CLI output or serve log line', async () => {
+    expect(s.canary.lines).toBeGreaterThan(50);
+    expect(await s.leaks()).toEqual([]);
+  });
 });

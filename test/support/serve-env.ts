@@ -26,6 +26,7 @@ import {
   type ServeProcess,
   startServe,
 } from '../../scripts/demo/serve-process.ts';
+import { type SecretCanary, secretCanary } from './secret-canary.ts';
 
 export const EXAMPLES = new URL('../../examples/', import.meta.url).pathname;
 export { ZERO_SHA };
@@ -43,6 +44,10 @@ export interface ServeEnv {
   logFile: string;
   serve: ServeProcess;
   api: ApiClient;
+  /** The Secret apps/database/canary.yaml holds; every CLI output and serve's log are collected into it. */
+  canary: SecretCanary;
+  /** Lines of the CLI's outputs and serve's log (read now) showing a canary value; [] when none. */
+  leaks(): Promise<string[]>;
   /** The syncwave CLI against this serve (SYNCWAVE_SERVER set). */
   cli(args: string[]): Promise<CliResult>;
   /** Commits the working tree on develop (when `message`), pushes and delivers the signed webhook. */
@@ -89,6 +94,8 @@ export async function serveEnv(name: string, opts: { driftInterval?: string } = 
     .replace(/^ {2}prod: .*$/m, '')
     .replaceAll('values-${env}.yaml', 'values-dev.yaml');
   await writeFile(join(repo.dir, 'syncwave.yaml'), config);
+  const canary = secretCanary();
+  await writeFile(join(repo.dir, 'apps/database/canary.yaml'), canary.manifest());
   await repo.commitAll(`test environment ${env}`);
   await createBare(repo, work, remote);
   await repo.git('checkout', '-q', '-b', 'develop');
@@ -124,8 +131,20 @@ export async function serveEnv(name: string, opts: { driftInterval?: string } = 
     get api() {
       return new ApiClient({ server: serve.apiUrl, token: serve.token });
     },
-    cli: (args) =>
-      runSyncwave(args, { server: serve.apiUrl, dataDir: serve.dataDir, env: { NO_COLOR: '1' } }),
+    canary,
+    async leaks() {
+      canary.collect('serve.log', await readFile(logFile, 'utf8').catch(() => ''));
+      return canary.leaks();
+    },
+    async cli(args) {
+      const r = await runSyncwave(args, {
+        server: serve.apiUrl,
+        dataDir: serve.dataDir,
+        env: { NO_COLOR: '1' },
+      });
+      canary.collect(`syncwave ${args.join(' ')}`, `${r.stdout}\n${r.stderr}`);
+      return r;
+    },
     async webhook(before, after, o = {}) {
       const payload = await pushPayload({
         repo,
