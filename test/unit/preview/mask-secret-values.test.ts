@@ -21,8 +21,8 @@ describe('maskSecretValues', () => {
     const diff = diffObject(m.live, m.desired);
     expect(diff.change).toBe('modified');
     expect(diff.paths).toEqual(['data.password']);
-    expect(diff.unified).toContain('-  password: "(hidden: old value)"');
-    expect(diff.unified).toContain('+  password: "(hidden: new value)"');
+    expect(diff.unified).toContain(`-  password: ${HIDDEN}++++\n`);
+    expect(diff.unified).toContain(`+  password: ${HIDDEN}\n`);
     for (const value of [
       'hunter2',
       'correct-horse',
@@ -45,7 +45,9 @@ describe('maskSecretValues', () => {
 
   it('stringData is compared in its base64 form: the same value is not a change', () => {
     const m = maskSecretValues(secret({ token: b64('same') }), secret({}, { token: 'same' }));
-    expect(m.desired?.stringData).toEqual({ token: HIDDEN });
+    expect(m.desired?.stringData).toBeUndefined();
+    expect(m.desired?.data).toEqual({ token: HIDDEN });
+    expect(m.live?.data).toEqual({ token: HIDDEN });
   });
 
   it('other kinds pass unchanged', () => {
