@@ -29,6 +29,8 @@ export interface CompareOptions {
   ignoreDifferences: readonly IgnoreDifference[];
   /** What the last successful sync applied: objects unchanged since on both sides are not dry-run. */
   applied?: Readonly<Record<string, AppliedRecord>>;
+  /** Namespaces this sync creates (CreateNamespace=true): nothing in them can be dry-run before. */
+  creates?: { namespaces: readonly string[] };
 }
 
 function entryOf(obj: KubeObject): InventoryEntry {
@@ -38,6 +40,18 @@ function entryOf(obj: KubeObject): InventoryEntry {
     namespace: obj.metadata.namespace,
     name: obj.metadata.name,
   };
+}
+
+/** Namespaces that come in this sync (declared or created) and are not there yet: a dry run in them only fails NotFound. */
+function absentNamespaces(
+  desired: readonly KubeObject[],
+  live: ReadonlyMap<string, KubeObject>,
+  created: readonly string[],
+): Set<string> {
+  const declared = desired
+    .filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1' && !live.has(objectKey(entryOf(o))))
+    .map((o) => o.metadata.name);
+  return new Set([...declared, ...created]);
 }
 
 /**
@@ -58,6 +72,7 @@ export async function compareLive(
   const refs = new Map<string, InventoryEntry>();
   for (const e of [...desired.map(entryOf), ...inventory]) refs.set(objectKey(e), e);
   result.live = await readLive(cluster, [...refs.values()], opts.concurrency);
+  const absent = absentNamespaces(desired, result.live, opts.creates?.namespaces ?? []);
   await Promise.all(
     desired
       .filter((obj) => !hookPhasesOf(obj))
@@ -75,6 +90,7 @@ export async function compareLive(
             });
             return;
           }
+          if (!live && absent.has(obj.metadata.namespace ?? '')) return;
           if (live && unchangedSinceApplied(obj, live, opts.applied?.[key])) {
             result.drift.set(key, []);
             return;

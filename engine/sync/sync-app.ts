@@ -85,12 +85,17 @@ export async function syncApp(given: SyncContext, rendered: readonly KubeObject[
   const { objects, createNamespace } = await prepareDesired(ctx.app, rendered, ctx.cluster, {
     hookRun: { revision: ctx.revision, startedAt: op.startedAt },
   });
+  const newNamespace =
+    createNamespace && !(await ctx.cluster.get('v1', 'Namespace', createNamespace.metadata.name))
+      ? createNamespace
+      : undefined;
   const comparison = await compareLive(ctx.cluster, objects, inventory, {
     force: ctx.request.force || ctx.app.syncPolicy.syncOptions.force,
     concurrency: ctx.concurrency,
     ignoreDifferences: ctx.app.ignoreDifferences,
     ownedByApp: ownedByApp(ctx.app),
     applied: ctx.request.dryRun ? undefined : prior?.applied,
+    creates: { namespaces: newNamespace ? [newNamespace.metadata.name] : [] },
   });
   const plan = buildPlan({
     env: ctx.app.env.name,
@@ -139,8 +144,7 @@ export async function syncApp(given: SyncContext, rendered: readonly KubeObject[
         `nothing applied: the API server rejects ${comparison.rejected.length} object(s): ${comparison.rejected.map((r) => r.message).join('; ')}`,
       );
     }
-    if (createNamespace && !(await ctx.cluster.get('v1', 'Namespace', createNamespace.metadata.name)))
-      await ctx.cluster.apply(createNamespace, { dryRun: false, force: false });
+    if (newNamespace) await ctx.cluster.apply(newNamespace, { dryRun: false, force: false });
     const stepped = await runGroups(ctx, op, plan, results);
     if (stepped.status === 'continue') return stepped;
     if (stepped.status === 'failed') return await finish('Failed', stepped.message, stepped.health);

@@ -11,6 +11,7 @@ describe('no-op fast path against the real control plane', () => {
   let t: EngineEnv;
   let calls: ClusterCalls;
   let reset: () => void;
+  let firstCalls: ClusterCalls;
 
   const resync = async () => {
     reset();
@@ -33,6 +34,12 @@ describe('no-op fast path against the real control plane', () => {
     t.deps.clusterFor = async () => counting.cluster;
     const first = await t.push('first deploy');
     expect(first.outcome, first.message).toBe('succeeded');
+    firstCalls = { ...calls };
+  });
+
+  it('the first sync into namespaces it creates sends no dry run (each would only fail NotFound)', () => {
+    expect(firstCalls.dryRuns).toEqual([]);
+    expect(firstCalls.writes.filter((w) => w.startsWith('Namespace/'))).toHaveLength(APPS.length);
   });
 
   it('a re-sync of unchanged apps writes nothing, and once controllers settle dry-runs nothing', async () => {
