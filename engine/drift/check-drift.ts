@@ -1,3 +1,4 @@
+import type { AppSpec, IgnoreDifference } from '../app-spec.ts';
 import { loadRepoConfig } from '../config/load-repo-config.ts';
 import { errorMessage } from '../errors.ts';
 import type { EngineDeps } from '../job/engine-deps.ts';
@@ -56,6 +57,7 @@ async function appDrift(
   cluster: Cluster,
   state: AppState,
   desired: readonly KubeObject[],
+  ignore: readonly IgnoreDifference[],
 ): Promise<Array<{ key: string; paths: string[] }>> {
   const live = await liveByKey(cluster, state.app, desired);
   const drifted: Array<{ key: string; paths: string[] }> = [];
@@ -65,7 +67,7 @@ async function appDrift(
     const l = live.get(key);
     if (!l) drifted.push({ key, paths: ['(missing)'] });
     else {
-      const paths = liveDiffers(d, l);
+      const paths = liveDiffers(d, l, { ignore });
       if (paths.length) drifted.push({ key, paths });
     }
   }
@@ -106,7 +108,9 @@ export async function checkDrift(
   }
   const checkout = await deps.source.checkout(last ?? head);
   const loaded = await loadRepoConfig(checkout.dir, { render: renderForConfig(checkout, deps) });
-  const specs = loaded.ok ? new Map(loaded.config.apps(env.name).map((a) => [a.name, a])) : new Map();
+  const specs = new Map<string, AppSpec>(
+    loaded.ok ? loaded.config.apps(env.name).map((a) => [a.name, a]) : [],
+  );
   const cluster = await deps.clusterFor(env);
   for (const listed of await deps.state.listApps(env.name)) {
     let state = listed;
@@ -120,7 +124,7 @@ export async function checkDrift(
     if (!desired) continue;
     let drifted: Array<{ key: string; paths: string[] }>;
     try {
-      drifted = await appDrift(cluster, state, desired);
+      drifted = await appDrift(cluster, state, desired, specs.get(state.app)?.ignoreDifferences ?? []);
     } catch (error) {
       deps.log.warn('drift check failed', { env: env.name, app: state.app, error: errorMessage(error) });
       continue;

@@ -1,8 +1,5 @@
-import { SERVER_METADATA } from '../diff/normalize-for-diff.ts';
+import { type NormalizeOptions, normalizeForDiff } from '../diff/normalize-for-diff.ts';
 import type { KubeObject } from '../model.ts';
-
-const IGNORED_TOP = new Set(['status']);
-const IGNORED_META: ReadonlySet<string> = new Set(SERVER_METADATA);
 
 function secretData(obj: KubeObject): KubeObject {
   if (obj.kind !== 'Secret' || !obj.stringData) return obj;
@@ -40,23 +37,18 @@ function walk(desired: unknown, live: unknown, path: string, out: string[]): voi
 /**
  * Fields Git sets that the cluster no longer has: every field of the desired object
  * must be present and equal in the live one (fields only the server sets are fine).
- * This is the cheap check the drift checker runs on LISTed objects; the exact
- * comparison is the server-side dry run of a sync.
+ * Both sides go through the normalisation a sync's comparison uses (normalizeForDiff:
+ * server metadata, status, and the app's ignoreDifferences), so a field a sync ignores (a
+ * replica count an HPA manages) is never drift. This is the cheap check the drift checker
+ * runs on LISTed objects; the exact comparison is the server-side dry run of a sync.
  */
-export function liveDiffers(desired: KubeObject, live: KubeObject): string[] {
-  const d = secretData(desired);
+export function liveDiffers(desired: KubeObject, live: KubeObject, opts: NormalizeOptions = {}): string[] {
+  const d = normalizeForDiff(secretData(desired), opts);
+  const l = normalizeForDiff(live, opts);
   const out: string[] = [];
   for (const [k, v] of Object.entries(d)) {
-    if (IGNORED_TOP.has(k) || k === 'apiVersion' || k === 'kind') continue;
-    if (k === 'metadata') {
-      const meta = v as Record<string, unknown>;
-      for (const [mk, mv] of Object.entries(meta)) {
-        if (!IGNORED_META.has(mk))
-          walk(mv, (live.metadata as Record<string, unknown>)[mk], `metadata.${mk}`, out);
-      }
-      continue;
-    }
-    walk(v, live[k], k, out);
+    if (k === 'apiVersion' || k === 'kind') continue;
+    walk(v, l[k], k, out);
   }
   return out;
 }

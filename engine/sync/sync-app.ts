@@ -1,3 +1,4 @@
+import { normalizeForDiff } from '../diff/normalize-for-diff.ts';
 import { errorMessage } from '../errors.ts';
 import type { Health, KubeObject, OperationPhase } from '../model.ts';
 import type { SyncOperation, SyncPlan, SyncTask, TaskResult } from '../operation.ts';
@@ -304,7 +305,13 @@ async function finishSync(
   state.applied = appliedRecords(f);
   await ctx.state.putApp(state);
   if (f.phase === 'Succeeded')
-    await ctx.state.putDesired(ctx.app.env.name, ctx.app.name, ctx.revision, [...f.desired]);
+    // Stored as drift compares it: normalised, the app's ignoreDifferences taken out.
+    await ctx.state.putDesired(
+      ctx.app.env.name,
+      ctx.app.name,
+      ctx.revision,
+      f.desired.map((o) => normalizeForDiff(o, { ignore: ctx.app.ignoreDifferences })),
+    );
   await ctx.state.deleteOperation(ctx.app.env.name, ctx.app.name);
   ctx.log.info('sync finished', {
     env: ctx.app.env.name,
