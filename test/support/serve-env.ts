@@ -77,7 +77,10 @@ async function currentContext(kubeconfig: string): Promise<string> {
 
 let counter = 0;
 
-export async function serveEnv(name: string, opts: { driftInterval?: string } = {}): Promise<ServeEnv> {
+export async function serveEnv(
+  name: string,
+  opts: { driftInterval?: string; serveArgs?: string[] } = {},
+): Promise<ServeEnv> {
   const kubeconfig = process.env.KUBECONFIG;
   if (!kubeconfig)
     throw new Error('KUBECONFIG is not set: run through the integration project (global-setup)');
@@ -111,6 +114,7 @@ export async function serveEnv(name: string, opts: { driftInterval?: string } = 
     kubeconfig,
     driftInterval: opts.driftInterval ?? '2s',
     logFile,
+    ...(opts.serveArgs ? { extraArgs: opts.serveArgs } : {}),
   };
   let serve = await startServe(serveOpts);
   let pushed = ZERO_SHA;
