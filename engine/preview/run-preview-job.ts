@@ -32,7 +32,7 @@ export async function runPreviewJob(job: Job, deps: EngineDeps): Promise<JobResu
       outcome: 'skipped',
       message,
     });
-    return { ...result, outcome: 'skipped', message };
+    return { ...result, outcome: 'superseded', message };
   }
   const target: PreviewTarget = {
     // The pull request's repository (`owner/name` from the webhook), where its check runs go.
