@@ -1,13 +1,11 @@
 import type { AppSpec } from '../app-spec.ts';
 import { diffObject, type ObjectDiff } from '../diff/diff-object.ts';
 import type { KubeObject } from '../model.ts';
-import { describeObject, keyOf } from '../object-key.ts';
+import { describeObject } from '../object-key.ts';
 import type { Checkout, Cluster, StateStore, ToolRunner } from '../ports.ts';
 import { renderApp } from '../render/render-app.ts';
 import { diffApp } from '../sync/diff-app.ts';
-import { ownedByApp } from '../sync/owned-by-app.ts';
 import { prepareDesired } from '../sync/prepare-desired.ts';
-import { maskSecretValues } from './mask-secret-values.ts';
 import type { AppPreview, PreviewAction, PreviewObject } from './preview-report.ts';
 
 export interface PreviewAppDeps {
@@ -39,13 +37,10 @@ export async function previewApp(
     };
   const diff = await diffApp(app, rendered.objects, { cluster: deps.cluster, state: deps.state });
   const prepared = await prepareDesired(app, rendered.objects, deps.cluster);
-  const desired = new Map(prepared.objects.map((o) => [keyOf(o), o]));
-  const objects: PreviewObject[] = [];
   const rejectedKeys = new Set(diff.rejected.map((r) => r.key));
-  for (const d of diff.objects) {
-    if (d.change === 'unchanged' || rejectedKeys.has(d.key)) continue;
-    objects.push(await previewObject(app, d, desired, deps.cluster));
-  }
+  const objects: PreviewObject[] = diff.objects
+    .filter((d) => d.change !== 'unchanged' && !rejectedKeys.has(d.key))
+    .map((d) => previewObject(app, d));
   const namespace = await namespaceToCreate(app, prepared.createNamespace, deps.cluster);
   if (namespace) objects.unshift(namespace);
   if (diff.rejected.length)
@@ -73,26 +68,9 @@ function actionOf(app: AppSpec, change: ObjectDiff['change']): PreviewAction {
   return prunes ? 'prune' : 'orphan';
 }
 
-/** The object as diffApp saw it, with its unified diff rebuilt from masked objects when it is a Secret. */
-async function previewObject(
-  app: AppSpec,
-  d: ObjectDiff,
-  desired: Map<string, KubeObject>,
-  cluster: Cluster,
-): Promise<PreviewObject> {
-  const out = { object: describeObject(d), action: actionOf(app, d.change), paths: d.paths, diff: d.unified };
-  if (d.kind !== 'Secret' || d.apiVersion !== 'v1') return out;
-  const live = d.change === 'added' ? undefined : await cluster.get('v1', 'Secret', d.name, d.namespace);
-  const want = desired.get(d.key);
-  const predicted =
-    d.change === 'removed' || !want
-      ? undefined
-      : live
-        ? await cluster.apply(want, { dryRun: true, force: ownedByApp(app)(live) })
-        : want;
-  const m = maskSecretValues(live, predicted);
-  if (!m.live && !m.desired) return { ...out, diff: '' };
-  return { ...out, diff: diffObject(m.live, m.desired, { ignore: app.ignoreDifferences }).unified };
+/** diffApp's view of one object: its unified diff has Secret values masked already (diffObject). */
+function previewObject(app: AppSpec, d: ObjectDiff): PreviewObject {
+  return { object: describeObject(d), action: actionOf(app, d.change), paths: d.paths, diff: d.unified };
 }
 
 /** CreateNamespace=true and the namespace is not there yet: the sync creates it first. */
