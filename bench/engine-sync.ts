@@ -19,11 +19,10 @@ import { syncApp } from '../engine/sync/sync-app.ts';
 import { startCluster } from '../harness/cluster.ts';
 
 const run = promisify(execFile);
-const OBJECTS = 500;
 const WAVES = 3;
 
-function objects(ns: string): KubeObject[] {
-  return Array.from({ length: OBJECTS }, (_, i) => ({
+function objects(ns: string, count: number): KubeObject[] {
+  return Array.from({ length: count }, (_, i) => ({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: {
@@ -62,9 +61,28 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - start, out];
 }
 
-export async function benchEngineSync(): Promise<Record<string, number>> {
+export interface EngineSyncTimes {
+  syncwaveFirstMs: number;
+  syncwaveNoopMs: number;
+  kubectlFirstMs: number;
+  kubectlNoopMs: number;
+}
+
+export interface BenchEngineSyncOptions {
+  /** 500 unless told; the smoke test uses a few. */
+  objects?: number;
+  /** A running control plane to use (the smoke test's); a fresh one is started when absent. */
+  kubeconfig?: string;
+}
+
+export async function benchEngineSync(options: BenchEngineSyncOptions = {}): Promise<EngineSyncTimes> {
+  const count = options.objects ?? 500;
   const dir = await mkdtemp(join(tmpdir(), 'sw-bench-'));
-  const cluster = await startCluster({ dir: join(dir, 'cluster'), name: 'bench' });
+  const cluster = options.kubeconfig
+    ? { kubeconfigPath: options.kubeconfig, stop: async () => {} }
+    : await startCluster({ dir: join(dir, 'cluster'), name: 'bench' });
+  // Namespaces of their own, so a shared control plane's other users are never touched.
+  const suffix = options.kubeconfig ? `-${process.pid}-${Date.now() % 100000}` : '';
   try {
     const kube = await KubeCluster.fromKubeconfig({ kubeconfigPath: cluster.kubeconfigPath });
     const state = new MemoryStateStore();
@@ -88,10 +106,10 @@ export async function benchEngineSync(): Promise<Record<string, number>> {
           pollIntervalMs: 200,
           concurrency: 16,
         },
-        objects(ns),
+        objects(ns, count),
       );
-    const [first, r1] = await time(() => sync('bench-syncwave'));
-    const [noop, r2] = await time(() => sync('bench-syncwave'));
+    const [first, r1] = await time(() => sync(`bench-syncwave${suffix}`));
+    const [noop, r2] = await time(() => sync(`bench-syncwave${suffix}`));
     for (const r of [r1, r2])
       if (r.status !== 'done' || r.phase !== 'Succeeded')
         throw new Error(`bench sync did not succeed: ${JSON.stringify(r).slice(0, 300)}`);
@@ -100,8 +118,8 @@ export async function benchEngineSync(): Promise<Record<string, number>> {
     await writeFile(
       file,
       [
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench-kubectl' } },
-        ...objects('bench-kubectl'),
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `bench-kubectl${suffix}` } },
+        ...objects(`bench-kubectl${suffix}`, count),
       ]
         .map((o) => stringify(o))
         .join('---\n'),

@@ -10,7 +10,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { build } from 'esbuild';
+import { startAwsEmulator } from '../harness/aws-emulator.ts';
 
 /**
  * `runtime`: @aws-sdk/* left out of the bundle and loaded from the Lambda runtime (the CDK default
@@ -58,12 +60,12 @@ const FAKE_ENV: Record<string, string> = {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function measureInit(file: string, runs: number): number {
+function measureInit(file: string, runs: number, env: Record<string, string>): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, ...FAKE_ENV },
+      env: { ...process.env, ...FAKE_ENV, ...env },
       encoding: 'utf8',
     });
     if (r.status !== 0) throw new Error(`importing ${file} failed: ${r.stderr}`);
@@ -80,7 +82,14 @@ export async function bundleLambdas(options: BundleLambdasOptions = {}): Promise
   // project's node_modules, as the Lambda runtime resolves its own copy: init time includes loading them.
   await mkdir(join(root, 'node_modules', '.cache'), { recursive: true });
   const out = await mkdtemp(join(root, 'node_modules', '.cache', 'syncwave-bundles-'));
+  // The webhook reads its secret at cold start (a missing one stops it): init is measured against
+  // moto on loopback holding the secrets, so it includes that one Secrets Manager call.
+  const aws = await startAwsEmulator();
   try {
+    const sm = new SecretsManagerClient(aws.clientConfig);
+    for (const id of [FAKE_ENV.SYNCWAVE_WEBHOOK_SECRET_ID!, FAKE_ENV.SYNCWAVE_GIT_TOKEN_SECRET_ID!])
+      await sm.send(new CreateSecretCommand({ Name: id, SecretString: 'bench-secret-value' }));
+    const awsEnv = { AWS_ENDPOINT_URL: aws.endpoint, AWS_REGION: aws.region };
     const reports: LambdaBundleReport[] = [];
     for (const [name, sdk] of names
       .sort()
@@ -113,7 +122,7 @@ export async function bundleLambdas(options: BundleLambdasOptions = {}): Promise
         sdk,
         entry: entry.slice(root.length + 1),
         bytes: (await stat(outfile)).size,
-        initMs: measureInit(outfile, options.runs ?? 5),
+        initMs: measureInit(outfile, options.runs ?? 5, awsEnv),
         topPackages: [...perPackage]
           .map(([n, bytes]) => ({ name: n, bytes }))
           .sort((a, b) => b.bytes - a.bytes)
@@ -123,6 +132,7 @@ export async function bundleLambdas(options: BundleLambdasOptions = {}): Promise
     }
     return reports;
   } finally {
+    await aws.stop();
     await rm(out, { recursive: true, force: true });
   }
 }
