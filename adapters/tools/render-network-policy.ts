@@ -90,9 +90,11 @@ export class DestinationCheck {
     }
     const refused = addresses.find((a) => !this.allowsAddress(a));
     if (refused !== undefined || addresses.length === 0) {
+      const what =
+        refused === undefined ? `${bare} has no address` : bare === refused ? bare : `${bare} (${refused})`;
       return {
         ok: false,
-        reason: `${bare} is ${refused ?? 'no address'}, a loopback, private or link-local address renders may not reach (operator policy)`,
+        reason: `${what} is a loopback, private or link-local destination, which the operator's render network policy refuses`,
       };
     }
     return { ok: true, address: addresses[0] as string };

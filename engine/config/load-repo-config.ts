@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { AppSpec } from '../app-spec.ts';
 import type { Environment } from '../model.ts';
+import { readRepoFile } from '../render/read-repo-file.ts';
+import { DEFAULT_RENDER_LIMITS } from '../render/render-limits.ts';
 import { targetsEnvironment } from './argo-application.ts';
 import { discoverArgoRepo } from './discover-argo-repo.ts';
 import { parseDurationSeconds } from './duration.ts';
@@ -33,11 +34,14 @@ export interface LoadOptions {
 
 export type LoadResult = { ok: true; config: RepoConfig } | { ok: false; errors: string[] };
 
-async function readConfigText(dir: string): Promise<{ text: string; file: string } | undefined> {
+/** The config file's text, read by real path (inside the checkout) and size-checked first. */
+async function readConfigText(
+  dir: string,
+): Promise<{ text: string; file: string } | { error: string } | undefined> {
   for (const file of [CONFIG_FILE, 'syncwave.yml']) {
-    try {
-      return { text: await readFile(join(dir, file), 'utf8'), file };
-    } catch {}
+    const read = await readRepoFile(dir, join(dir, file), { maxBytes: DEFAULT_RENDER_LIMITS.maxFileBytes });
+    if (read.ok) return { text: read.text, file };
+    if (!read.missing) return { error: `${read.failure.file}: ${read.failure.detail}` };
   }
   return undefined;
 }
@@ -102,9 +106,21 @@ export async function loadRepoConfig(dir: string, opts: LoadOptions = {}): Promi
       ],
     };
   }
+  if ('error' in found) return { ok: false, errors: [found.error] };
   const doc = parseDocument(found.text, { prettyErrors: true });
   if (doc.errors.length) return { ok: false, errors: doc.errors.map((e) => `${found.file}: ${e.message}`) };
-  const parsed = repoConfigSchema.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: DEFAULT_RENDER_LIMITS.maxAliasCount });
+  } catch (cause) {
+    return {
+      ok: false,
+      errors: [
+        `${found.file}: YAML aliases expand past the limit of ${DEFAULT_RENDER_LIMITS.maxAliasCount}: ${(cause as Error).message}`,
+      ],
+    };
+  }
+  const parsed = repoConfigSchema.safeParse(value ?? {});
   if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error, `${found.file}: `) };
   const raw = parsed.data;
   const environments: Environment[] = Object.entries(raw.environments).map(([name, e]) => ({
@@ -116,8 +132,8 @@ export async function loadRepoConfig(dir: string, opts: LoadOptions = {}): Promi
   const problems = checkApps(raw.apps ?? [], new Set(environments.map((e) => e.name))).map(
     (p) => `${found.file}: ${p}`,
   );
-  const fromApps = await readApplications(dir, raw.applications ?? []);
-  problems.push(...fromApps.problems);
+  const fromApps = await readApplications(dir, raw.applications ?? [], { declaredIn: found.file });
+  for (const p of fromApps.problems) problems.push(p);
   const expanded = await expandAppOfApps(fromApps.apps, { dir, render: opts.render });
   const declared: DeclaredApp[] = [
     ...(raw.apps ?? []).map((a) => ({ raw: a, fromApplication: false, declaredIn: found.file })),

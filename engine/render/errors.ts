@@ -48,7 +48,7 @@ const NEXT_STEP: Record<RenderErrorReason, string> = {
   'limit-exceeded':
     'make the app smaller (split it into several apps), or ask the operator to raise the limit',
   'network-refused':
-    'renders may only reach destinations the operator allows; vendor the chart into the repository or ask the operator to allow the host',
+    'renders may only reach destinations the operator allows; vendor the chart or resource into the repository, or ask the operator to allow the host',
   'value-file-missing': 'add the file or remove it from helm.valueFiles',
   'yaml-syntax': 'fix the YAML and push again',
   'invalid-manifest': 'fix the manifest and push again',

@@ -29,7 +29,11 @@ export async function readRepoFile(
   if (!resolveInside(realRoot, realRoot, real))
     return {
       ok: false,
-      failure: { reason: 'symlink-outside-repo', file, detail: `${file} resolves outside the repository` },
+      failure: {
+        reason: 'symlink-outside-repo',
+        file,
+        detail: 'resolves outside the repository through a symlink',
+      },
     };
   const info = await stat(real);
   if (info.size > opts.maxBytes)
@@ -38,7 +42,7 @@ export async function readRepoFile(
       failure: {
         reason: 'limit-exceeded',
         file,
-        detail: `${file} is ${formatBytes(info.size)}, more than the ${formatBytes(opts.maxBytes)} a repository file may be`,
+        detail: `the file is ${formatBytes(info.size)}, more than the ${formatBytes(opts.maxBytes)} limit of one repository file`,
       },
     };
   return { ok: true, text: await readFile(real, 'utf8'), file };

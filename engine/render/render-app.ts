@@ -115,7 +115,7 @@ async function checkJail(
     return {
       reason: 'limit-exceeded',
       file,
-      detail: `${file} is ${formatBytes(big.size)}, more than the ${formatBytes(limits.maxFileBytes)} limit of one file`,
+      detail: `the file is ${formatBytes(big.size)}, more than the ${formatBytes(limits.maxFileBytes)} limit of one repository file`,
     };
   }
   return undefined;
