@@ -1,0 +1,84 @@
+// The preview job in the engine against the real control plane and a real git repository: it
+// takes no environment lease (a deploy may hold it meanwhile), and its cluster refuses writes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../engine/model.ts';
+import { dryRunOnly, PreviewWriteError } from '../../engine/preview/dry-run-only.ts';
+import { kubectl } from '../../scripts/demo/kubectl.ts';
+import { type EngineEnv, engineEnv } from '../support/engine-env.ts';
+
+let e: EngineEnv;
+
+beforeAll(async () => {
+  e = await engineEnv('pen');
+  const first = await e.push('first deploy');
+  if (first.outcome !== 'succeeded') throw new Error(`first deploy: ${first.message}`);
+});
+
+afterAll(async () => {
+  for (const app of ['database', 'backend', 'frontend'])
+    await kubectl(process.env.KUBECONFIG ?? '', [
+      'delete',
+      'namespace',
+      e.ns(app),
+      '--ignore-not-found',
+      '--wait=false',
+    ]).catch(() => {});
+});
+
+describe('preview job', () => {
+  it('runs while another job holds the environment lease, and leaves the lease alone', async () => {
+    await e.repo.git('checkout', '-q', '-b', 'more-replicas');
+    await e.repo.write('apps/frontend/values-dev.yaml', 'replicaCount: 4\n');
+    const head = await e.repo.commitAll('four replicas');
+    await e.repo.checkout('develop');
+    const now = Date.now();
+    expect(await e.state.acquireLease(e.env, 'a-deploy-in-progress', 60_000, now)).toBe(true);
+    try {
+      const result = await e.run({
+        reason: 'preview',
+        revision: head,
+        pullRequest: { provider: 'github', number: 1, headRef: 'more-replicas', fork: false },
+      });
+      expect(result.outcome, result.message).toBe('succeeded');
+      expect(result.preview?.apps.map((a) => [a.app, a.status])).toEqual([['frontend', 'changes']]);
+      // Still held by the deploy: the preview neither waited for it nor released it.
+      expect(await e.state.acquireLease(e.env, 'someone-else', 60_000, now + 1)).toBe(false);
+    } finally {
+      await e.state.releaseLease(e.env, 'a-deploy-in-progress');
+    }
+    const replicas = await kubectl(process.env.KUBECONFIG ?? '', [
+      'get',
+      'deployment',
+      'frontend',
+      '-n',
+      e.ns('frontend'),
+      '-o',
+      'jsonpath={.spec.replicas}',
+    ]);
+    expect(replicas).toBe('1');
+    expect((await e.state.listHistory(e.env, 'frontend')).map((h) => h.revision)).not.toContain(head);
+  });
+
+  it('the preview cluster passes dry runs and refuses every write', async () => {
+    const cluster = dryRunOnly(e.cluster);
+    const cm: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'preview-probe', namespace: e.ns('database') },
+      data: { a: 'b' },
+    };
+    const predicted = await cluster.apply(cm, { dryRun: true, force: false });
+    expect(predicted.data).toEqual({ a: 'b' });
+    await expect(cluster.apply(cm, { dryRun: false, force: false })).rejects.toBeInstanceOf(
+      PreviewWriteError,
+    );
+    await expect(cluster.create(cm, { dryRun: false })).rejects.toBeInstanceOf(PreviewWriteError);
+    await expect(
+      cluster.delete('v1', 'ConfigMap', 'postgres-config', e.ns('database'), {
+        propagationPolicy: 'Background',
+      }),
+    ).rejects.toBeInstanceOf(PreviewWriteError);
+    expect(await e.cluster.get('v1', 'ConfigMap', 'preview-probe', e.ns('database'))).toBeUndefined();
+    expect(await e.cluster.get('v1', 'ConfigMap', 'postgres-config', e.ns('database'))).toBeDefined();
+  });
+});
