@@ -75,7 +75,8 @@ function renderEnv(d: DeclaredApp): Environment {
  * Application` objects is a root, and is replaced by the apps it renders (each rendered in turn,
  * so a root of roots works). A root is not an app and nothing of it is applied. A child that
  * renders one of its ancestors (a loop), names another repository or a plugin, or cannot be read
- * is skipped with the reason; a root that fails to render is skipped likewise.
+ * is skipped with the reason; a root that fails to render is skipped likewise. A child is
+ * declared in its root's file, and a change under the root's path touches it.
  */
 export async function expandAppOfApps(
   declared: readonly DeclaredApp[],
@@ -138,13 +139,15 @@ export async function expandAppOfApps(
         skip({ declaredIn: where }, name, read.problems.join('; ') || 'unreadable Application');
         continue;
       }
+      // A child changes when its root's source or file does: those paths touch it too.
+      const paths = [...(read.app.paths ?? []), ...(d.raw.paths ?? []), d.raw.path, d.declaredIn];
       await visit(
         {
-          raw: read.app,
+          raw: { ...read.app, paths: [...new Set(paths)] },
           targetRevision: read.targetRevision,
           repoURL: read.repoURL,
           fromApplication: true,
-          declaredIn: where,
+          declaredIn: d.declaredIn,
         },
         path,
       );

@@ -58,6 +58,9 @@ describe('app of apps', () => {
       'values-dev.yaml',
     ]);
     expect(apps.every((a) => a.syncPolicy.automated?.prune === true)).toBe(true);
+    // declared in the root's file; a change to the root's chart touches every child
+    expect(apps[0]?.declaredIn).toBe('argocd/root.yaml');
+    expect(apps[0]?.extraPaths).toEqual(['argocd/apps', 'argocd/root.yaml']);
     const skipped = config.skipped('default');
     expect(skipped.map((s) => s.name).sort()).toEqual(['elsewhere', 'root']);
     expect(skipped.find((s) => s.name === 'elsewhere')?.reason).toMatch(
