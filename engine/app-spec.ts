@@ -34,8 +34,19 @@ export interface SyncPolicy {
 
 export type SourceType = 'directory' | 'helm' | 'kustomize';
 
+/** A chart from a Helm chart repository (http/https) or an OCI registry, instead of a path in Git. */
+export interface RemoteChart {
+  name: string;
+  /** `https://charts.example.com`, `oci://registry.example.com/charts` or `registry.example.com/charts`. */
+  repoURL: string;
+  /** An exact version (fetched once, then cached) or a semver range helm resolves on each render. */
+  version: string;
+}
+
 export interface HelmSource {
   releaseName: string;
+  /** Set: the chart comes from a repository; value files are then paths inside the chart. */
+  chart?: RemoteChart;
   /** Repo-path-relative to the app path; `${env}` already substituted. Missing optional files are skipped. */
   valueFiles: string[];
   /**

@@ -66,33 +66,39 @@ export function applicationToRawApp(
   const where = `${file}: Application/${doc.metadata?.name ?? '(unnamed)'}`;
   const source = doc.spec?.source ?? doc.spec?.sources?.[0];
   if (!doc.metadata?.name) return { problems: [`${where}: metadata.name is required`] };
-  if (!source?.path) {
+  if (!source?.path && !source?.chart) {
     return {
-      problems: [
-        `${where}: spec.source.path is required (charts from a Helm repository are not supported; vendor the chart into the repository)`,
-      ],
+      problems: [`${where}: spec.source needs a path (in this repository) or a chart (from repoURL)`],
     };
   }
+  if (source.chart && !source.repoURL)
+    return { problems: [`${where}: spec.source.chart needs spec.source.repoURL`] };
   const annotations = doc.metadata.annotations ?? {};
   const wave = Number.parseInt(annotations['argocd.argoproj.io/sync-wave'] ?? '0', 10);
   const helm = source.helm;
   let values: Record<string, unknown> = helm?.valuesObject ?? {};
   if (helm?.values) values = { ...(parse(helm.values) as Record<string, unknown>), ...values };
+  // A chart from a repository: targetRevision is its version, not a branch; its file stands in for a path.
+  const chart = source.chart
+    ? { chart: source.chart, repoURL: source.repoURL, version: source.targetRevision ?? '' }
+    : undefined;
   const app: RawApp = {
     name: doc.metadata.name,
-    path: source.path,
+    path: source.path ?? file,
     // Argo CD: objects without a namespace go to the destination namespace, else "default".
     namespace: doc.spec?.destination?.namespace || 'default',
     wave: Number.isNaN(wave) ? 0 : wave,
-    helm: helm
-      ? {
-          releaseName: helm.releaseName,
-          valueFiles: helm.valueFiles,
-          values,
-          parameters: helm.parameters,
-          skipCrds: helm.skipCrds,
-        }
-      : undefined,
+    helm:
+      helm || chart
+        ? {
+            ...chart,
+            releaseName: helm?.releaseName,
+            valueFiles: helm?.valueFiles,
+            values,
+            parameters: helm?.parameters,
+            skipCrds: helm?.skipCrds,
+          }
+        : undefined,
     // Argo CD reads a directory app non-recursively unless told.
     directory: { ...source.directory, recurse: source.directory?.recurse ?? false },
     syncPolicy: {
@@ -112,9 +118,10 @@ export function applicationToRawApp(
       ?.split(';')
       .map((p) => p.trim())
       .filter(Boolean)
-      .map((p) => (p.startsWith('/') ? p.slice(1) : `${source.path}/${p}`.replace(/\/\.$/, ''))),
+      .map((p) => (p.startsWith('/') ? p.slice(1) : `${source.path ?? '.'}/${p}`.replace(/\/\.$/, ''))),
   };
-  return { app, targetRevision: source.targetRevision, repoURL: source.repoURL, problems: [] };
+  const targetRevision = chart ? undefined : source.targetRevision;
+  return { app, targetRevision, repoURL: source.repoURL, problems: [] };
 }
 
 /** Whether an Application's targetRevision selects an environment. */

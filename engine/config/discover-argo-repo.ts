@@ -39,7 +39,10 @@ export async function discoverArgoRepo(
   const declared = found.apps.filter(
     (root) =>
       !found.apps.some(
-        (child) => child !== root && under(child.declaredIn, root.raw.path.replace(/^\.\//, '')),
+        (child) =>
+          child !== root &&
+          root.raw.path !== undefined &&
+          under(child.declaredIn, root.raw.path.replace(/^\.\//, '')),
       ),
   );
   const { apps, skipped } = await expandAppOfApps(declared, { dir, render: opts.render });

@@ -102,7 +102,12 @@ export async function expandAppOfApps(
   };
 
   const visit = async (d: DeclaredApp, chain: readonly string[]): Promise<void> => {
-    if (!d.fromApplication || !opts.render || !(await looksLikeAppOfApps(opts.dir, d.raw.path))) {
+    if (
+      !d.fromApplication ||
+      !opts.render ||
+      !d.raw.path ||
+      !(await looksLikeAppOfApps(opts.dir, d.raw.path))
+    ) {
       keep(d);
       return;
     }
@@ -140,10 +145,19 @@ export async function expandAppOfApps(
         continue;
       }
       // A child changes when its root's source or file does: those paths touch it too.
-      const paths = [...(read.app.paths ?? []), ...(d.raw.paths ?? []), d.raw.path, d.declaredIn];
+      const paths = [
+        ...(read.app.paths ?? []),
+        ...(d.raw.paths ?? []),
+        d.raw.path ?? d.declaredIn,
+        d.declaredIn,
+      ];
       await visit(
         {
-          raw: { ...read.app, paths: [...new Set(paths)] },
+          raw: {
+            ...read.app,
+            ...(read.app.helm?.chart ? { path: d.declaredIn } : {}),
+            paths: [...new Set(paths)],
+          },
           targetRevision: read.targetRevision,
           repoURL: read.repoURL,
           fromApplication: true,

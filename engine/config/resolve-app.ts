@@ -40,8 +40,18 @@ function resolveHelm(app: RawApp, over: RawAppOverride | undefined, env: Environ
   const o = over?.helm ?? {};
   const raw = [...(o.valueFiles ?? base.valueFiles ?? [])];
   const valueFiles = raw.map((f) => substituteEnv(f, env));
+  const chart = o.chart ?? base.chart;
   return {
     releaseName: o.releaseName ?? base.releaseName ?? app.name,
+    ...(chart
+      ? {
+          chart: {
+            name: chart,
+            repoURL: o.repoURL ?? base.repoURL ?? '',
+            version: o.version ?? base.version ?? '',
+          },
+        }
+      : {}),
     valueFiles,
     optionalValueFiles: raw.filter((f) => /\$\{(env|branch)\}/.test(f)).map((f) => substituteEnv(f, env)),
     values: deepMerge(base.values ?? {}, o.values ?? {}),
@@ -81,7 +91,8 @@ export function resolveApp(app: RawApp, env: Environment): AppSpec | undefined {
   return {
     name: app.name,
     env,
-    path: normalizePath(substituteEnv(over?.path ?? app.path, env)),
+    // A chart from a repository has no path in Git: its declaring file stands in (a change there touches it).
+    path: normalizePath(substituteEnv(over?.path ?? app.path ?? 'syncwave.yaml', env)),
     namespace: `${env.namespacePrefix ?? ''}${namespace}`,
     wave: over?.wave ?? app.wave ?? 0,
     sourceType: app.source,

@@ -30,6 +30,13 @@ const helmSchema = z.strictObject({
     .array(z.strictObject({ name: z.string().min(1), value: z.union([z.string(), z.number(), z.boolean()]) }))
     .optional(),
   skipCrds: z.boolean().optional(),
+  /** A chart from a Helm chart repository or OCI registry (with repoURL and version), instead of `path`. */
+  chart: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a chart name')
+    .optional(),
+  repoURL: z.string().min(1).optional(),
+  version: z.string().min(1).optional(),
 });
 
 const directorySchema = z.strictObject({
@@ -62,21 +69,44 @@ const appOverrideSchema = z.strictObject({
   syncPolicy: syncPolicySchema.optional(),
 });
 
-export const appSchema = z.strictObject({
-  name: dnsLabel,
-  path: z.string().min(1),
-  namespace: dnsLabel.optional(),
-  wave: z.number().int().optional(),
-  source: z.enum(['directory', 'helm', 'kustomize']).optional(),
-  helm: helmSchema.optional(),
-  directory: directorySchema.optional(),
-  syncPolicy: syncPolicySchema.optional(),
-  ignoreDifferences: z.array(ignoreDifferenceSchema).optional(),
-  /** Extra repository paths whose change affects this app (Argo CD's manifest-generate-paths). */
-  paths: z.array(z.string().min(1)).optional(),
-  /** Per-environment overrides, keyed by environment name. */
-  environments: z.record(z.string(), appOverrideSchema).optional(),
-});
+export const appSchema = z
+  .strictObject({
+    name: dnsLabel,
+    /** Required unless the app installs a chart from a repository (helm.chart). */
+    path: z.string().min(1).optional(),
+    namespace: dnsLabel.optional(),
+    wave: z.number().int().optional(),
+    source: z.enum(['directory', 'helm', 'kustomize']).optional(),
+    helm: helmSchema.optional(),
+    directory: directorySchema.optional(),
+    syncPolicy: syncPolicySchema.optional(),
+    ignoreDifferences: z.array(ignoreDifferenceSchema).optional(),
+    /** Extra repository paths whose change affects this app (Argo CD's manifest-generate-paths). */
+    paths: z.array(z.string().min(1)).optional(),
+    /** Per-environment overrides, keyed by environment name. */
+    environments: z.record(z.string(), appOverrideSchema).optional(),
+  })
+  .superRefine((app, ctx) => {
+    const chart = app.helm?.chart;
+    if (!app.path && !chart)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['path'],
+        message: 'required (or helm.chart, helm.repoURL and helm.version for a chart from a repository)',
+      });
+    if (chart && !app.helm?.repoURL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['helm', 'repoURL'],
+        message: `required with helm.chart (the repository of chart ${chart})`,
+      });
+    if (chart && !app.helm?.version)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['helm', 'version'],
+        message: `required with helm.chart (a version or range of chart ${chart})`,
+      });
+  });
 
 export const environmentSchema = z.strictObject({
   branch: z.string().min(1),

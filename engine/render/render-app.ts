@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { AppSpec } from '../app-spec.ts';
+import type { AppSpec, RemoteChart, SourceType } from '../app-spec.ts';
 import type { KubeObject } from '../model.ts';
 import type { Checkout, ToolRunner } from '../ports.ts';
 import { assignNamespaces, type IsNamespaced } from './assign-namespaces.ts';
 import { detectSourceType } from './detect-source-type.ts';
 import { type Rendered, type RenderFailure, type RenderResult, renderError } from './errors.ts';
+import { fetchChart } from './fetch-chart.ts';
 import { findOversizedFile } from './find-oversized-file.ts';
 import { mapHelmHooks } from './helm-hooks.ts';
 import { findOutOfBoundsSymlink } from './out-of-bounds-symlinks.ts';
@@ -43,6 +44,7 @@ export async function renderApp(app: AppSpec, checkout: Checkout, deps: RenderDe
     ok: false,
     error: renderError({ env: app.env.name, name: app.name, sourceType }, failure),
   });
+  if (app.helm.chart) return renderRemoteChart(app, app.helm.chart, deps);
   const repoDir = resolve(checkout.dir);
   const appDir = resolveInside(repoDir, repoDir, app.path);
   if (!appDir) return fail({ reason: 'path-outside-repo', file: app.path, detail: `app path ${app.path}` });
@@ -70,6 +72,42 @@ export async function renderApp(app: AppSpec, checkout: Checkout, deps: RenderDe
   } else {
     rendered = await renderDirectory({ repoDir, appDir, directory: app.directory, limits });
   }
+  return finishRender(app, rendered, sourceType, { deps, limits, fail });
+}
+
+/** An app whose chart comes from a chart repository or an OCI registry: pulled (or cached), then rendered as any chart. */
+async function renderRemoteChart(app: AppSpec, chart: RemoteChart, deps: RenderDeps): Promise<RenderResult> {
+  const fail = (failure: RenderFailure): RenderResult => ({
+    ok: false,
+    error: renderError({ env: app.env.name, name: app.name, sourceType: 'helm' }, failure),
+  });
+  const limits = renderLimits(deps.limits);
+  const fetched = await fetchChart(chart, { tools: deps.tools, cacheDir: deps.cacheDir, limits });
+  if (!fetched.ok) return fail(fetched.failure);
+  try {
+    const jailed = await checkJail(fetched.chartDir, fetched.chartDir, limits);
+    if (jailed) return fail(jailed);
+    const rendered = await renderHelm({
+      app,
+      repoDir: fetched.chartDir,
+      appDir: fetched.chartDir,
+      ...deps,
+      limits,
+    });
+    return await finishRender(app, rendered, 'helm', { deps, limits, fail });
+  } finally {
+    await fetched.cleanup();
+  }
+}
+
+/** Helm hooks mapped, namespaces assigned, tracking written, limits and duplicates checked. */
+async function finishRender(
+  app: AppSpec,
+  rendered: Rendered,
+  sourceType: SourceType,
+  ctx: { deps: RenderDeps; limits: RenderLimits; fail: (f: RenderFailure, t?: SourceType) => RenderResult },
+): Promise<RenderResult> {
+  const { deps, limits, fail } = ctx;
   if (!rendered.ok) return fail(rendered.failure, sourceType);
   if (rendered.objects.length > limits.maxObjects) {
     return fail(
@@ -81,7 +119,6 @@ export async function renderApp(app: AppSpec, checkout: Checkout, deps: RenderDe
       sourceType,
     );
   }
-
   const hooked = mapHelmHooks(rendered.objects);
   const placed = await assignNamespaces(hooked, app.namespace, deps.isNamespaced);
   const objects = placed.map((o) => withTracking(app.env.name, app.name, o));

@@ -9,6 +9,7 @@ import { KubeCluster } from '../../adapters/kube/kube-cluster.ts';
 import { MemoryStateStore } from '../../adapters/local/memory-state-store.ts';
 import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
 import { ProcessToolRunner } from '../../adapters/tools/process-tool-runner.ts';
+import type { RenderNetworkPolicy } from '../../adapters/tools/render-network-policy.ts';
 import type { EngineDeps, Job, JobResult } from '../../engine/index.ts';
 import { runJob } from '../../engine/index.ts';
 import { createWorkRepo, type GitWorkRepo } from '../../harness/git-work-repo.ts';
@@ -32,7 +33,12 @@ export interface EngineEnv {
 
 let counter = 0;
 
-export async function engineEnv(name: string): Promise<EngineEnv> {
+export interface EngineEnvOptions {
+  /** Widens the render network policy (a chart repository on loopback needs `127.0.0.1/32`). */
+  network?: RenderNetworkPolicy;
+}
+
+export async function engineEnv(name: string, opts: EngineEnvOptions = {}): Promise<EngineEnv> {
   const id = `${name}${process.pid % 1000}${counter++}`;
   const env = `${id}`;
   const dir = await mkdtemp(join(tmpdir(), `sw-${name}-`));
@@ -55,7 +61,7 @@ export async function engineEnv(name: string): Promise<EngineEnv> {
     source: await LocalGitSource.open({ path: repo.dir, cacheDir: join(dir, 'cache') }),
     clusterFor: async () => cluster,
     state,
-    tools: new ProcessToolRunner({ tools, homeDir: join(dir, 'home') }),
+    tools: new ProcessToolRunner({ tools, homeDir: join(dir, 'home'), network: opts.network }),
     clock: { now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     cacheDir: join(dir, 'cache'),

@@ -1,0 +1,65 @@
+// Charts from a Helm chart repository on loopback (harness/chart-repo.ts), synced to the real
+// control plane: one as a child Application of an app of apps, one declared in syncwave.yaml.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChartRepo, startChartRepo } from '../../harness/chart-repo.ts';
+import { type EngineEnv, engineEnv } from '../support/engine-env.ts';
+
+const fixtures = fileURLToPath(new URL('../fixtures/render/', import.meta.url));
+
+describe('charts from a Helm repository', () => {
+  let t: EngineEnv;
+  let chartRepo: ChartRepo;
+
+  beforeAll(async () => {
+    // The repository listens on loopback, which renders may reach only when the operator allows it.
+    t = await engineEnv('remotechart', { network: { allow: ['127.0.0.1/32'] } });
+    chartRepo = await startChartRepo({ charts: [join(fixtures, 'chart-repo/redis')], tools: t.deps.tools });
+    const config = await readFile(join(t.repo.dir, 'syncwave.yaml'), 'utf8');
+    await t.repo.write(
+      'syncwave.yaml',
+      `${config.slice(0, config.indexOf('apps:'))}apps:
+  - name: sessions
+    namespace: sessions
+    wave: 1
+    helm: { chart: redis, repoURL: "${chartRepo.url}", version: 18.1.0, values: { architecture: standalone } }
+    syncPolicy: { automated: { prune: true }, syncOptions: [CreateNamespace=true] }
+applications: ["argocd/root.yaml"]
+`,
+    );
+    await t.repo.write(
+      'argocd/root.yaml',
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: root }\nspec:\n  source: { path: argocd/apps }\n  destination: { namespace: argocd }\n',
+    );
+    await t.repo.write(
+      'argocd/apps/cache.yaml',
+      `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: cache
+  annotations: { argocd.argoproj.io/sync-wave: "0" }
+spec:
+  source: { repoURL: "${chartRepo.url}", chart: redis, targetRevision: 18.1.0 }
+  destination: { namespace: cache }
+  syncPolicy: { automated: {}, syncOptions: [CreateNamespace=true] }
+`,
+    );
+  });
+  afterAll(async () => {
+    await chartRepo?.close();
+  });
+
+  it('pulls each chart once and syncs both apps in wave order', async () => {
+    const result = await t.push('charts from a repository');
+    expect(result.outcome, result.message).toBe('succeeded');
+    expect(result.apps.map((a) => [a.app, a.wave, a.phase])).toEqual([
+      ['cache', 0, 'Succeeded'],
+      ['sessions', 1, 'Succeeded'],
+    ]);
+    expect(await t.cluster.get('v1', 'Service', 'cache-redis-headless', t.ns('cache'))).toBeDefined();
+    expect(await t.cluster.get('v1', 'Service', 'sessions-redis-headless', t.ns('sessions'))).toBeDefined();
+    expect(chartRepo.requests.filter((r) => r === '/redis-18.1.0.tgz')).toHaveLength(1);
+  });
+});
