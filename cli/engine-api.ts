@@ -28,6 +28,7 @@ export {
   refreshAppHealth,
   renderForConfig,
   runJob,
+  setAutomationPaused,
 } from '../engine/index.ts';
 export { renderApp } from '../engine/render/render-app.ts';
 

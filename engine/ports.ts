@@ -108,7 +108,12 @@ export interface ToolRunner {
 /** Durable state: DynamoDB on AWS, SQLite locally, memory in unit tests. */
 export interface StateStore {
   getApp(env: string, app: string): Promise<AppState | undefined>;
-  putApp(state: AppState): Promise<void>;
+  /**
+   * Compare-and-set: writes the app state when none is stored, or when the stored one still
+   * has `state.version` (absent counts as 0), and stores it as version + 1. False when another
+   * writer got there first: read again and redo the change (engine/update-app-state.ts).
+   */
+  putApp(state: AppState): Promise<boolean>;
   listApps(env?: string): Promise<AppState[]>;
 
   getEnvironment(env: string): Promise<EnvironmentState | undefined>;

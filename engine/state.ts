@@ -42,6 +42,8 @@ export interface OperationSummary {
 export interface AppState {
   env: string;
   app: string;
+  /** Bumped by the store on every write; a write naming an older version is refused (compare-and-set). */
+  version?: number;
   /** Last revision synced (successfully or not). */
   revision?: string;
   /** Revision of the last successful sync: the state drift is compared against. */

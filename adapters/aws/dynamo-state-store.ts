@@ -103,12 +103,35 @@ export class DynamoStateStore implements StateStore {
     return this.#get<AppState>(appKey(env, app));
   }
 
-  putApp(state: AppState): Promise<void> {
-    return this.#put(appKey(state.env, state.app), state, {
-      env: state.env,
-      app: state.app,
-      updatedAt: state.updatedAt,
-    });
+  /** Compare-and-set on the item's `version` attribute (absent on items written before it counts as 0). */
+  async putApp(state: AppState): Promise<boolean> {
+    const expected = state.version ?? 0;
+    const doc = { ...state, version: expected + 1 };
+    try {
+      await this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...appKey(state.env, state.app),
+            env: state.env,
+            app: state.app,
+            updatedAt: state.updatedAt,
+            version: expected + 1,
+            ...encode(doc),
+          },
+          ConditionExpression:
+            expected === 0
+              ? 'attribute_not_exists(#pk) OR attribute_not_exists(#version) OR #version = :expected'
+              : 'attribute_not_exists(#pk) OR #version = :expected',
+          ExpressionAttributeNames: { '#pk': PK, '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expected },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async listApps(env?: string): Promise<AppState[]> {

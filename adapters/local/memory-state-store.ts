@@ -29,8 +29,12 @@ export class MemoryStateStore implements StateStore {
     return copy(this.#apps.get(appKey(env, app)));
   }
 
-  async putApp(state: AppState): Promise<void> {
-    this.#apps.set(appKey(state.env, state.app), copy(state));
+  async putApp(state: AppState): Promise<boolean> {
+    const key = appKey(state.env, state.app);
+    const current = this.#apps.get(key);
+    if (current && (current.version ?? 0) !== (state.version ?? 0)) return false;
+    this.#apps.set(key, copy({ ...state, version: (state.version ?? 0) + 1 }));
+    return true;
   }
 
   async listApps(env?: string): Promise<AppState[]> {

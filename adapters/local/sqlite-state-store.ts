@@ -45,8 +45,10 @@ export class SqliteStateStore implements StateStore {
     return parse<AppState>(this.#sql.getApp.get(env, app), 'state');
   }
 
-  async putApp(state: AppState): Promise<void> {
-    this.#sql.putApp.run(state.env, state.app, JSON.stringify(state));
+  async putApp(state: AppState): Promise<boolean> {
+    const expected = state.version ?? 0;
+    const stored = JSON.stringify({ ...state, version: expected + 1 });
+    return this.#sql.putApp.run(state.env, state.app, stored, expected).changes > 0;
   }
 
   async listApps(env?: string): Promise<AppState[]> {
@@ -129,8 +131,9 @@ function parse<T>(row: unknown, column: string): T | undefined {
 
 const STATEMENTS = {
   getApp: 'SELECT state FROM apps WHERE env = ? AND app = ?',
+  // Compare-and-set in one statement: the update happens only over the version the writer read.
   putApp:
-    'INSERT INTO apps (env, app, state) VALUES (?, ?, ?) ON CONFLICT (env, app) DO UPDATE SET state = excluded.state',
+    "INSERT INTO apps (env, app, state) VALUES (?, ?, ?) ON CONFLICT (env, app) DO UPDATE SET state = excluded.state WHERE coalesce(json_extract(apps.state, '$.version'), 0) = ?",
   listApps: 'SELECT state FROM apps WHERE env = ? ORDER BY app',
   listAllApps: 'SELECT state FROM apps ORDER BY env, app',
   getEnvironment: 'SELECT state FROM environments WHERE env = ?',

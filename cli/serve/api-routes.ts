@@ -6,7 +6,7 @@ import type { Job, Queue } from '../../engine/ports.ts';
 import { shortRevision } from '../../engine/short-revision.ts';
 import type { AppState } from '../../engine/state.ts';
 import type { AppDetail, DiffResponse, JobAccepted } from '../client/api-types.ts';
-import { diffAppForCli, type EngineDeps, explainForCli } from '../engine-api.ts';
+import { diffAppForCli, type EngineDeps, explainForCli, setAutomationPaused } from '../engine-api.ts';
 import { HttpError, readJson, sendJson } from './http-io.ts';
 import type { RepoConfigCache } from './repo-config-cache.ts';
 import { revisionOnBranch } from './revision-on-branch.ts';
@@ -176,11 +176,7 @@ async function queueRollback(
       404,
       `no history entry ${id} for ${app.env}/${name}: see \`syncwave app history ${name}\``,
     );
-  await ctx.deps.state.putApp({
-    ...app,
-    automationPaused: true,
-    updatedAt: ctx.deps.clock.now().toISOString(),
-  });
+  await setAutomationPaused(ctx.deps.state, app, true, ctx.deps.clock.now());
   const job = manualJob(ctx, app.env, name, entry.revision, { reason: 'rollback' });
   await ctx.queue.send(job);
   return {
@@ -191,7 +187,6 @@ async function queueRollback(
 
 async function resume(ctx: ApiContext, name: string, envName: string | undefined): Promise<AppDetail> {
   const app = await findApp(ctx, name, envName);
-  const resumed = { ...app, automationPaused: false, updatedAt: ctx.deps.clock.now().toISOString() };
-  await ctx.deps.state.putApp(resumed);
-  return appDetail(ctx, resumed);
+  const resumed = await setAutomationPaused(ctx.deps.state, app, false, ctx.deps.clock.now());
+  return appDetail(ctx, resumed ?? app);
 }

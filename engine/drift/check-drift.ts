@@ -9,6 +9,7 @@ import type { Cluster, Job } from '../ports.ts';
 import { renderForConfig } from '../render/render-for-config.ts';
 import type { AppState } from '../state.ts';
 import { refreshAppHealth } from '../sync/refresh-health.ts';
+import { updateAppState } from '../update-app-state.ts';
 import { liveDiffers } from './live-differs.ts';
 
 export interface DriftReport {
@@ -154,7 +155,14 @@ export async function checkDrift(
         enqueuedAt: now.toISOString(),
       });
     } else if (state.syncStatus !== 'OutOfSync') {
-      await deps.state.putApp({ ...state, syncStatus: 'OutOfSync', updatedAt: now.toISOString() });
+      // On the state as it is now, not the copy this pass read: a sync that finished
+      // meanwhile keeps its inventory, and its revision is not marked by this pass's finding.
+      const seen = state.syncedRevision;
+      await updateAppState(deps.state, state, (current) =>
+        current && current.syncedRevision === seen && current.syncStatus !== 'OutOfSync'
+          ? { ...current, syncStatus: 'OutOfSync', updatedAt: now.toISOString() }
+          : undefined,
+      );
     }
   }
   return report;

@@ -2,6 +2,7 @@ import type { AppSpec } from '../app-spec.ts';
 import type { HistoryEntry } from '../history.ts';
 import type { Initiator } from '../model.ts';
 import type { StateStore } from '../ports.ts';
+import { updateAppState } from '../update-app-state.ts';
 
 /** Records a sync that failed before touching the cluster (render error): history entry and app state. */
 export async function recordFailureBeforeApply(
@@ -33,8 +34,7 @@ export async function recordFailureBeforeApply(
     },
     input.historyLimit,
   );
-  const prior = await state.getApp(app.env.name, app.name);
-  await state.putApp({
+  await updateAppState(state, { env: app.env.name, app: app.name }, (prior) => ({
     env: app.env.name,
     app: app.name,
     revision: prior?.revision,
@@ -57,6 +57,6 @@ export async function recordFailureBeforeApply(
     path: app.path,
     namespace: app.namespace,
     updatedAt: input.now,
-  });
+  }));
   return entry;
 }

@@ -35,11 +35,9 @@ export async function refreshAppHealth(
         r.health?.message === app.resources[i]?.health?.message,
     );
   if (same) return app;
-  // Only write over the state this was computed from: a sync that finished meanwhile wins.
-  const current = await deps.state.getApp(app.env, app.app);
-  if (!current || current.updatedAt !== app.updatedAt) return current ?? app;
-  if (await deps.state.getOperation(app.env, app.app)) return current;
+  if (await deps.state.getOperation(app.env, app.app)) return app;
+  // Compare-and-set on the version this was computed from: a sync that finished meanwhile wins.
   const next: AppState = { ...app, resources, health, updatedAt: deps.clock.now().toISOString() };
-  await deps.state.putApp(next);
-  return next;
+  if (await deps.state.putApp(next)) return { ...next, version: (app.version ?? 0) + 1 };
+  return (await deps.state.getApp(app.env, app.app)) ?? app;
 }

@@ -4,6 +4,7 @@ import type { Health, KubeObject, OperationPhase } from '../model.ts';
 import type { SyncOperation, SyncPlan, SyncTask, TaskResult } from '../operation.ts';
 import { applyGroups, buildPlan } from '../plan/build-plan.ts';
 import type { InventoryEntry } from '../state.ts';
+import { updateAppState } from '../update-app-state.ts';
 import { appliedRecords, recordingApplies } from './applied-records.ts';
 import { applyGroup } from './apply-group.ts';
 import { type Comparison, compareLive } from './compare-live.ts';
@@ -295,15 +296,18 @@ async function finishSync(
   const health = await finalHealth(ctx, f.plan, f.health);
   const { history, state } = recordSync(ctx, op, { ...f, health });
   const entry = await ctx.state.appendHistory(history, ctx.historyLimit);
-  const prior = await ctx.state.getApp(ctx.app.env.name, ctx.app.name);
   state.lastOperation = {
     ...(state.lastOperation as NonNullable<typeof state.lastOperation>),
     historyId: entry.id,
   };
-  state.automationPaused = prior?.automationPaused;
-  state.syncedRevision = f.phase === 'Succeeded' ? ctx.revision : prior?.syncedRevision;
   state.applied = appliedRecords(f);
-  await ctx.state.putApp(state);
+  // Compare-and-set: what a concurrent writer (a drift pass, a resume) set is kept, and its
+  // stale copy can never overwrite this sync's inventory.
+  await updateAppState(ctx.state, { env: ctx.app.env.name, app: ctx.app.name }, (prior) => ({
+    ...state,
+    automationPaused: prior?.automationPaused,
+    syncedRevision: f.phase === 'Succeeded' ? ctx.revision : prior?.syncedRevision,
+  }));
   if (f.phase === 'Succeeded')
     // Stored as drift compares it: normalised, the app's ignoreDifferences taken out.
     await ctx.state.putDesired(

@@ -1,7 +1,7 @@
 // Drift against the real control plane: the drift check compares as a sync does (one
 // normalisation, the app's ignoreDifferences), so a field another controller owns by design
 // (an HPA's replica count) never causes a self-heal loop.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkDrift, type Environment, loadRepoConfig } from '../../engine/index.ts';
@@ -31,6 +31,8 @@ describe('drift compares as a sync does', () => {
       ),
     );
     expect(await readFile(file, 'utf8')).toContain('jsonPointers: [/spec/replicas]');
+    // database: drift is reported (OutOfSync), not healed, so a drift pass writes its state.
+    await writeFile(file, (await readFile(file, 'utf8')).replace('selfHeal: true', 'selfHeal: false'));
     const first = await t.push('frontend replicas belong to an HPA');
     expect(first.outcome, first.message).toBe('succeeded');
   });
@@ -83,5 +85,48 @@ describe('drift compares as a sync does', () => {
     const live = await t.cluster.get('apps/v1', 'Deployment', 'backend', ns);
     expect((live?.spec as { replicas?: number } | undefined)?.replicas).toBe(2);
     expect((await checkDrift(await environment(t), t.deps, { repo: 'example/gitops' })).jobs).toEqual([]);
+  });
+
+  it("a drift pass and a sync at once: the sync's inventory is intact, and a later prune finds it", async () => {
+    const ns = t.ns('database');
+    // Drift on database (selfHeal off): a manual edit of its ConfigMap.
+    await t.cluster.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'postgres-config', namespace: ns },
+        data: { POSTGRES_DB: 'edited' },
+      },
+      { dryRun: false, force: true, fieldManager: 'kubectl-edit' },
+    );
+    await t.repo.write(
+      'apps/database/extra.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  a: "1"\n',
+    );
+    let sync: Awaited<ReturnType<EngineEnv['push']>> | undefined;
+    // The drift pass reads the app states, then a sync adds an object to database before the
+    // pass writes what it found.
+    const racing = new Proxy(t.state, {
+      get(target, prop, receiver) {
+        if (prop !== 'listApps') return Reflect.get(target, prop, receiver).bind(target);
+        return async (env?: string) => {
+          const listed = await target.listApps(env);
+          if (!sync) sync = await t.push('database: one more ConfigMap');
+          return listed;
+        };
+      },
+    });
+    await checkDrift(await environment(t), { ...t.deps, state: racing }, { repo: 'example/gitops' });
+    expect(sync?.outcome, sync?.message).toBe('succeeded');
+    const db = await t.state.getApp(t.env, 'database');
+    expect(db?.inventory.map((e) => e.name)).toContain('extra');
+    expect(db?.syncedRevision).toBe(await t.repo.head());
+    await rm(join(t.repo.dir, 'apps/database/extra.yaml'));
+    const pruned = await t.push('database: drop it again');
+    expect(pruned.outcome, pruned.message).toBe('succeeded');
+    expect(pruned.apps.find((a) => a.app === 'database')?.resources).toContainEqual(
+      expect.objectContaining({ name: 'extra', outcome: 'pruned' }),
+    );
+    expect(await t.cluster.get('v1', 'ConfigMap', 'extra', ns)).toBeUndefined();
   });
 });

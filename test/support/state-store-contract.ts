@@ -10,6 +10,7 @@ import type { KubeObject } from '../../engine/model.ts';
 import type { SyncOperation } from '../../engine/operation.ts';
 import type { StateStore } from '../../engine/ports.ts';
 import type { AppState, EnvironmentState } from '../../engine/state.ts';
+import { updateAppState } from '../../engine/update-app-state.ts';
 
 export interface StateStoreContractOptions {
   /** Called after each test with the store it made. */
@@ -39,13 +40,56 @@ export function describeStateStoreContract(
         expect(await store.getApp(env, 'nothing')).toBeUndefined();
       });
 
-      it('returns what was put, and the newest put wins', async () => {
-        await store.putApp(appState(env, 'web', { revision: 'a1' }));
-        await store.putApp(appState(env, 'web', { revision: 'b2', automationPaused: true }));
+      it('returns what was put, with a version bumped by every write', async () => {
+        expect(await store.putApp(appState(env, 'web', { revision: 'a1' }))).toBe(true);
+        expect(await store.getApp(env, 'web')).toEqual(appState(env, 'web', { revision: 'a1', version: 1 }));
+        const next = appState(env, 'web', { revision: 'b2', automationPaused: true, version: 1 });
+        expect(await store.putApp(next)).toBe(true);
 
-        expect(await store.getApp(env, 'web')).toEqual(
-          appState(env, 'web', { revision: 'b2', automationPaused: true }),
-        );
+        expect(await store.getApp(env, 'web')).toEqual({ ...next, version: 2 });
+      });
+
+      it('compare-and-set: a write over a version that is no longer stored is refused and changes nothing', async () => {
+        await store.putApp(appState(env, 'web'));
+        const read = (await store.getApp(env, 'web'))!;
+        // A sync finishes in between: its inventory is the newest.
+        const synced = {
+          ...read,
+          inventory: [...read.inventory, { apiVersion: 'v1', kind: 'ConfigMap', name: 'new' }],
+        };
+        expect(await store.putApp(synced)).toBe(true);
+        // A drift pass writes its stale copy: refused.
+        expect(await store.putApp({ ...read, syncStatus: 'OutOfSync' })).toBe(false);
+        // A second creator of an app that exists already: refused too.
+        expect(await store.putApp(appState(env, 'web'))).toBe(false);
+        expect(await store.getApp(env, 'web')).toEqual({ ...synced, version: 2 });
+      });
+
+      it('updateAppState redoes a change on what a concurrent writer left: no write is lost', async () => {
+        await store.putApp(appState(env, 'web'));
+        let raced = false;
+        // The first read returns a copy that a sync overwrites right after it was read.
+        const racing = new Proxy(store, {
+          get(target, prop, receiver) {
+            if (prop !== 'getApp') return Reflect.get(target, prop, receiver).bind(target);
+            return async (e: string, a: string) => {
+              const read = await target.getApp(e, a);
+              if (!raced && read) {
+                raced = true;
+                expect(await target.putApp({ ...read, inventory: [], revision: 'sync' })).toBe(true);
+              }
+              return read;
+            };
+          },
+        });
+        const stored = await updateAppState(racing, { env, app: 'web' }, (current) => ({
+          ...current!,
+          syncStatus: 'OutOfSync',
+        }));
+        expect(raced).toBe(true);
+        const now = await store.getApp(env, 'web');
+        expect(now).toEqual(stored);
+        expect(now).toMatchObject({ syncStatus: 'OutOfSync', revision: 'sync', inventory: [], version: 3 });
       });
 
       it('lists the apps of one environment sorted by name, or of all environments', async () => {
@@ -68,7 +112,7 @@ export function describeStateStoreContract(
         const read = await store.getApp(env, 'web');
         read!.inventory.push({ apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: 'y' });
 
-        expect(await store.getApp(env, 'web')).toEqual(appState(env, 'web'));
+        expect(await store.getApp(env, 'web')).toEqual(appState(env, 'web', { version: 1 }));
       });
     });
 
