@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { createScrubber } from '../../engine/scrub-secrets.ts';
 import { CliError } from '../cli-error.ts';
 import { ApiClient, DEFAULT_SERVER } from '../client/api-client.ts';
 import { readApiToken } from '../client/read-api-token.ts';
@@ -50,9 +51,17 @@ export function formatOf(opts: { output?: string }): OutputFormat {
   return parseOutputFormat(opts.output);
 }
 
-/** Prints a line to stdout. */
+/** Known secret values of this process (git token, API token, webhook secret) and URL userinfo, out of all output. */
+const scrub = createScrubber(() => [
+  process.env.SYNCWAVE_GIT_TOKEN,
+  process.env.SYNCWAVE_TOKEN,
+  process.env.SYNCWAVE_WEBHOOK_SECRET,
+]);
+
+/** Prints a line to stdout, scrubbed of known secret values. */
 export function print(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const clean = scrub(text);
+  process.stdout.write(clean.endsWith('\n') ? clean : `${clean}\n`);
 }
 
 /**
@@ -67,9 +76,9 @@ export function action<Args extends unknown[]>(
       process.exitCode = (await fn(...args)) ?? EXIT.ok;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      process.stderr.write(`error: ${message}\n`);
+      process.stderr.write(`error: ${scrub(message)}\n`);
       if (process.env.SYNCWAVE_DEBUG && err instanceof Error && !(err instanceof CliError))
-        process.stderr.write(`${err.stack}\n`);
+        process.stderr.write(`${scrub(err.stack ?? '')}\n`);
       process.exitCode = err instanceof CliError ? err.exitCode : EXIT.error;
     }
   };

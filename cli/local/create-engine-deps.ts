@@ -5,6 +5,7 @@ import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
 import { ProcessToolRunner } from '../../adapters/tools/process-tool-runner.ts';
 import type { Environment } from '../../engine/model.ts';
 import type { Cluster, Log, Source, StateStore, ToolRunner } from '../../engine/ports.ts';
+import { redactUrl } from '../../engine/redact-url.ts';
 import type { EngineDeps } from '../engine-api.ts';
 import { systemClock } from './system-clock.ts';
 
@@ -52,7 +53,7 @@ export function createEngineDeps(opts: LocalDepsOptions): EngineDeps {
     log: opts.log,
     cacheDir: opts.cacheDir,
     owner: opts.owner ?? `${hostname()}-${process.pid}`,
-    repo: opts.repo,
+    repo: redactUrl(opts.repo),
   };
 }
 

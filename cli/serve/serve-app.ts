@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Environment } from '../../engine/model.ts';
 import type { Job, Queue } from '../../engine/ports.ts';
+import type { Scrub } from '../../engine/scrub-secrets.ts';
 import { DEFAULT_MAX_BODY_BYTES, handleWebhook } from '../../ingest/handle-webhook.ts';
 import {
   checkDrift,
@@ -16,6 +17,7 @@ import { handleApi } from './api-routes.ts';
 import { DriftLoop } from './drift-loop.ts';
 import { HttpError, readBody, sendJson } from './http-io.ts';
 import { RepoConfigCache } from './repo-config-cache.ts';
+import { scrubbingReads } from './scrubbing-reads.ts';
 import { type ClaimableQueue, WorkerPool } from './worker-pool.ts';
 
 export interface ServeAppOptions {
@@ -28,6 +30,8 @@ export interface ServeAppOptions {
   repo: string;
   /** The bearer token every API request must carry (serve writes it into its data directory). */
   apiToken: string;
+  /** Takes known secret values (git token, webhook secret, API token) out of what the API answers. */
+  scrub?: Scrub;
   /** Pushes to other repositories are ignored when set (`owner/name` or URL). */
   webhookRepo?: string;
   /** The ref whose syncwave.yaml declares the environments; 'HEAD' unless told. */
@@ -83,6 +87,9 @@ export interface ServeApp {
  */
 export function createServeApp(opts: ServeAppOptions): ServeApp {
   const { deps } = opts;
+  const scrub: Scrub = opts.scrub ?? ((text) => text);
+  // What the API reads back (history and operation messages hold render errors) is scrubbed.
+  const apiDeps: EngineDeps = { ...deps, state: scrubbingReads(deps.state, scrub) };
   const config = new RepoConfigCache(deps.source, opts.configRef ?? 'HEAD', deps);
   const run = opts.runJob ?? runJob;
   const pool = new WorkerPool({
@@ -194,7 +201,7 @@ export function createServeApp(opts: ServeAppOptions): ServeApp {
     if (url.pathname === '/healthz' && req.method === 'GET' && req.headers.origin === undefined)
       return healthz(res);
     guardApiRequest(req, { token: opts.apiToken });
-    if (await handleApi(req, res, url, { deps, config, queue, pool, repo: opts.repo })) return;
+    if (await handleApi(req, res, url, { deps: apiDeps, config, queue, pool, repo: opts.repo })) return;
     throw new HttpError(404, `no route ${req.method} ${url.pathname}: try /api/apps`);
   }
 
@@ -205,7 +212,7 @@ export function createServeApp(opts: ServeAppOptions): ServeApp {
         const status = err instanceof HttpError ? err.status : err instanceof SyntaxError ? 400 : 500;
         if (status === 500)
           deps.log.error('request failed', { path: req.url, error: (err as Error).message });
-        if (!res.headersSent) sendJson(res, status, { message: (err as Error).message });
+        if (!res.headersSent) sendJson(res, status, { message: scrub((err as Error).message) });
         else res.end();
       });
     };

@@ -3,11 +3,14 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { type Command, Option } from 'commander';
+import { resolveGitCredentials } from '../../adapters/git/git-auth.ts';
 import { openSource } from '../../adapters/git/open-source.ts';
+import { splitRepoUrl } from '../../adapters/git/repo-url.ts';
 import { GithubCheckRuns } from '../../adapters/github/github-check-runs.ts';
 import { SqliteJobQueue } from '../../adapters/local/sqlite-job-queue.ts';
 import { SqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
 import type { Log } from '../../engine/ports.ts';
+import { createScrubber } from '../../engine/scrub-secrets.ts';
 import { repoIdentity } from '../../ingest/repo-identity.ts';
 import { CliError } from '../cli-error.ts';
 import { action, parseDurationMs } from '../commands/command-kit.ts';
@@ -24,6 +27,7 @@ interface ServeFlags {
   apiHost: string;
   webhookSecretFile?: string;
   webhookRepo?: string;
+  gitCredentialsFile?: string;
   dataDir: string;
   kubeconfig?: string;
   context?: string;
@@ -68,6 +72,10 @@ export function registerServe(program: Command): void {
     .option(
       '--webhook-repo <owner/name|url>',
       'the repository whose pushes are accepted (default: --repo when it is a URL); others are ignored',
+    )
+    .option(
+      '--git-credentials-file <file>',
+      'file holding TOKEN or USERNAME:TOKEN for the repository (or env SYNCWAVE_GIT_TOKEN); not in --repo',
     )
     .option('--data-dir <dir>', 'state, queue and caches', '.syncwave/data')
     .option('--kubeconfig <file>', 'kubeconfig (default $KUBECONFIG or ~/.kube/config)')
@@ -170,9 +178,27 @@ async function checkRunsOf(flags: ServeFlags): Promise<GithubCheckRuns | undefin
   return new GithubCheckRuns({ octokit: new Octokit({ auth: token, baseUrl, userAgent: 'syncwave' }) });
 }
 
-async function serve(flags: ServeFlags): Promise<number> {
-  const log = createLog({ format: flags.logFormat, debug: Boolean(process.env.SYNCWAVE_DEBUG) });
-  const secret = await readSecret(flags, log);
+async function serve(given: ServeFlags): Promise<number> {
+  // Credentials in --repo are taken out here: from now on only the bare URL is named anywhere.
+  const { repo, credentials: fromUrl } = splitRepoUrl(given.repo);
+  const flags = { ...given, repo };
+  const credentials = resolveGitCredentials({ file: flags.gitCredentialsFile, env: process.env, fromUrl });
+  let currentSecret: string | undefined;
+  let apiToken: string | undefined;
+  const scrub = createScrubber(() => [credentials?.token, currentSecret, apiToken]);
+  const log = createLog({
+    format: flags.logFormat,
+    debug: Boolean(process.env.SYNCWAVE_DEBUG),
+    write: (line) => process.stdout.write(`${scrub(line)}\n`),
+  });
+  if (fromUrl)
+    log.warn('--repo held credentials: they were taken out of the URL; prefer --git-credentials-file');
+  const readWebhookSecret = await readSecret(flags, log);
+  const secret = async (): Promise<string> => {
+    currentSecret = await readWebhookSecret();
+    return currentSecret;
+  };
+  currentSecret = await readWebhookSecret();
   const webhookRepo = expectedWebhookRepo(flags);
   if (webhookRepo === undefined)
     log.warn('--repo is a local path and --webhook-repo is not set: the webhook accepts no pushes');
@@ -180,11 +206,12 @@ async function serve(flags: ServeFlags): Promise<number> {
   const cacheDir = join(dataDir, 'cache');
   await makePrivateDir(dataDir);
   await mkdir(cacheDir, { recursive: true, mode: 0o700 });
-  const apiToken = await ensureApiToken(dataDir);
+  const token = await ensureApiToken(dataDir);
+  apiToken = token;
   const dbFile = join(dataDir, 'syncwave.db');
   const state = await SqliteStateStore.open(dbFile);
   const queue = await SqliteJobQueue.open(dbFile);
-  const source = await openSource({ repo: flags.repo, cacheDir, env: process.env });
+  const source = await openSource({ repo: flags.repo, cacheDir, env: process.env, credentials });
   const deps = createEngineDeps({
     source,
     state,
@@ -205,7 +232,8 @@ async function serve(flags: ServeFlags): Promise<number> {
     previewForks: flags.previewForks ?? false,
     queue,
     secret,
-    apiToken,
+    apiToken: token,
+    scrub,
     repo: flags.repo,
     webhookRepo: webhookRepo ?? NO_REPOSITORY,
     configRef: flags.configRef,

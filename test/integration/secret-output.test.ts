@@ -11,7 +11,7 @@ let s: ServeEnv;
 const b64 = (v: string): string => Buffer.from(v).toString('base64');
 
 beforeAll(async () => {
-  s = await serveEnv('secrets');
+  s = await serveEnv('secrets', { credentialsInUrl: true });
   // database without self-heal: a manual change of its Secret stays for the diffs to show.
   const { readFile, writeFile } = await import('node:fs/promises');
   const file = `${s.repo.dir}/syncwave.yaml`;
@@ -74,6 +74,7 @@ describe('Secret values', () => {
       ['app', 'get', 'database', '--env', s.env, '-o', 'json'],
       ['app', 'history', 'database', '--env', s.env, '-o', 'yaml'],
       ['app', 'list', '-o', 'json'],
+      ['app', 'sync', 'database', '--env', s.env, '--dry-run', '--async', '-o', 'json'],
     ])
       expect((await s.cli(args)).code).toBeLessThan(2);
     for (const path of ['', '/history', '/diff']) {
@@ -136,6 +137,14 @@ describe('Secret values', () => {
       ...kube,
     ]);
     expect(json.code).toBe(1);
+  });
+
+  it('nor does the git token given in --repo: jobs and answers name the bare URL', async () => {
+    const jobs = (await s.history('database')).map((h) => h.deliveryId);
+    expect(jobs.length).toBeGreaterThan(0);
+    const log = await (await import('node:fs/promises')).readFile(s.logFile, 'utf8');
+    expect(log).toContain(`"repo":"${s.remote}"`);
+    expect(log).toContain('--repo held credentials: they were taken out of the URL');
   });
 
   it('appear in no line collected from the CLI, the API and serve log', async () => {

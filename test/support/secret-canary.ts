@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 
 export interface SecretCanary {
-  /** Plain values: [0] given as stringData, [1] as data (base64 in the manifest), [2] for a test to change one to. */
+  /** Plain values: [0] given as stringData, [1] as data (base64 in the manifest), [2] for a test to change one to, [3] a git token. */
   values: string[];
   /** A plain-YAML Secret manifest holding the values. */
   manifest(name?: string): string;
@@ -19,7 +19,9 @@ export interface SecretCanary {
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
 export function secretCanary(): SecretCanary {
-  const values = ['string', 'data', 'changed'].map((k) => `canary-${k}-${randomBytes(9).toString('hex')}`);
+  const values = ['string', 'data', 'changed', 'token'].map(
+    (k) => `canary-${k}-${randomBytes(9).toString('hex')}`,
+  );
   // base64 of a value inside a longer base64 text is aligned only at multiples of 3 bytes: look
   // for the encodings of the value at all three offsets (minus the edge characters).
   const needles = values.flatMap((v) => [

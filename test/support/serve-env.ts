@@ -79,7 +79,12 @@ let counter = 0;
 
 export async function serveEnv(
   name: string,
-  opts: { driftInterval?: string; serveArgs?: string[] } = {},
+  opts: {
+    driftInterval?: string;
+    serveArgs?: string[];
+    /** serve gets --repo with the canary's git token as userinfo. */
+    credentialsInUrl?: boolean;
+  } = {},
 ): Promise<ServeEnv> {
   const kubeconfig = process.env.KUBECONFIG;
   if (!kubeconfig)
@@ -108,7 +113,7 @@ export async function serveEnv(
   await writeFile(secretFile, secret);
   const logFile = join(work, 'serve.log');
   const serveOpts = {
-    repo: remote,
+    repo: opts.credentialsInUrl ? remote.replace('://', `://x-access-token:${canary.values[3]}@`) : remote,
     dataDir: join(work, 'data'),
     secretFile,
     kubeconfig,
