@@ -44,6 +44,13 @@ export async function benchBundles(options: BundleLambdasOptions = {}): Promise<
         initTarget(r.name, r.sdk) === undefined ? undefined : { op: '<', value: initTarget(r.name, r.sdk)! },
         `import in a fresh node, median of ${runs}`,
       ),
+      result(
+        `${id}-init-cpu`,
+        Math.round(r.initCpuMs),
+        'ms',
+        undefined,
+        'CPU time of the same imports (user+sys)',
+      ),
     );
   }
   try {

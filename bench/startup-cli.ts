@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildCli } from '../scripts/build.ts';
 import { type BenchResult, median, result } from './bench-result.ts';
 import { installPackage, ROOT } from './install-package.ts';
 
@@ -63,6 +64,8 @@ export async function benchStartup(options: StartupOptions = {}): Promise<BenchR
   const runs = options.runs ?? 15;
   const how = `median of ${runs}`;
   const rows: BenchResult[] = [];
+  // The clone runs dist/ when it is up to date (else the sources through tsx): build it first.
+  await buildCli();
   const clone = measure(process.execPath, [join(ROOT, 'bin', 'syncwave.js'), '--help'], {
     cwd: ROOT,
     env: process.env,
@@ -71,7 +74,7 @@ export async function benchStartup(options: StartupOptions = {}): Promise<BenchR
   rows.push(
     result('startup/cli-clone', round(clone.wallMs), 'ms', undefined, `node bin/syncwave.js --help, ${how}`),
   );
-  if (!options.installed) return rows;
+  if (options.installed === false) return rows;
 
   const pkg = await installPackage();
   const floorDir = await mkdtemp(join(tmpdir(), 'sw-bench-npx-'));

@@ -1,5 +1,4 @@
 import { Command, Help } from 'commander';
-import { onToolsUnpack } from '../adapters/tools/ensure-tools.ts';
 import { COMMANDS, commandNamed } from './command-index.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -29,12 +28,17 @@ for (const entry of COMMANDS) {
   else program.command(entry.name).description(entry.description);
 }
 
-onToolsUnpack(({ phase, dir, ms }) => {
-  process.stderr.write(
-    phase === 'start'
-      ? `syncwave: unpacking helm and kubectl into ${dir} (first use, a few seconds)...\n`
-      : `syncwave: helm and kubectl ready (${((ms ?? 0) / 1000).toFixed(1)} s)\n`,
-  );
-});
+// A progress line while helm and kubectl unpack on first use (only a command can need them;
+// `--help` does not load the tools module, nor zlib and crypto with it).
+if (wanted) {
+  const { onToolsUnpack } = await import('../adapters/tools/ensure-tools.ts');
+  onToolsUnpack(({ phase, dir, ms }) => {
+    process.stderr.write(
+      phase === 'start'
+        ? `syncwave: unpacking helm and kubectl into ${dir} (first use, a few seconds)...\n`
+        : `syncwave: helm and kubectl ready (${((ms ?? 0) / 1000).toFixed(1)} s)\n`,
+    );
+  });
+}
 
 await program.parseAsync(argv, { from: 'user' });
