@@ -1,9 +1,10 @@
 import { parse } from 'yaml';
 import type { AppSpec } from '../app-spec.ts';
 import type { Environment } from '../model.ts';
+import { pickSource } from './argo-sources.ts';
 import type { RawApp } from './schema.ts';
 
-interface ArgoSource {
+export interface ArgoSource {
   repoURL?: string;
   path?: string;
   targetRevision?: string;
@@ -64,8 +65,15 @@ export function applicationToRawApp(
   file: string,
 ): { app?: RawApp; targetRevision?: string; repoURL?: string; problems: string[] } {
   const where = `${file}: Application/${doc.metadata?.name ?? '(unnamed)'}`;
-  const source = doc.spec?.source ?? doc.spec?.sources?.[0];
   if (!doc.metadata?.name) return { problems: [`${where}: metadata.name is required`] };
+  let source = doc.spec?.source;
+  let refBranch: string | undefined;
+  if (!source && doc.spec?.sources) {
+    const picked = pickSource(doc.spec.sources);
+    if (!picked.ok) return { problems: [`${where}: ${picked.problem}`] };
+    source = picked.source;
+    refBranch = picked.branch;
+  }
   if (!source?.path && !source?.chart) {
     return {
       problems: [`${where}: spec.source needs a path (in this repository) or a chart (from repoURL)`],
@@ -120,7 +128,7 @@ export function applicationToRawApp(
       .filter(Boolean)
       .map((p) => (p.startsWith('/') ? p.slice(1) : `${source.path ?? '.'}/${p}`.replace(/\/\.$/, ''))),
   };
-  const targetRevision = chart ? undefined : source.targetRevision;
+  const targetRevision = chart ? refBranch : source.targetRevision;
   return { app, targetRevision, repoURL: source.repoURL, problems: [] };
 }
 

@@ -15,6 +15,7 @@ import { renderHelm } from './render-helm.ts';
 import { renderKustomize } from './render-kustomize.ts';
 import { formatBytes, type RenderLimits, renderLimits } from './render-limits.ts';
 import { repoRelative, resolveInside } from './repo-path.ts';
+import { stageRepoValueFiles } from './repo-value-files.ts';
 import { TRACKING_ANNOTATION, withTracking } from './tracking.ts';
 
 export interface RenderDeps {
@@ -44,7 +45,8 @@ export async function renderApp(app: AppSpec, checkout: Checkout, deps: RenderDe
     ok: false,
     error: renderError({ env: app.env.name, name: app.name, sourceType }, failure),
   });
-  if (app.helm.chart) return renderRemoteChart(app, app.helm.chart, deps);
+  if (app.helm.chart)
+    return renderRemoteChart(app, app.helm.chart, { ...deps, checkoutDir: resolve(checkout.dir) });
   const repoDir = resolve(checkout.dir);
   const appDir = resolveInside(repoDir, repoDir, app.path);
   if (!appDir) return fail({ reason: 'path-outside-repo', file: app.path, detail: `app path ${app.path}` });
@@ -76,7 +78,11 @@ export async function renderApp(app: AppSpec, checkout: Checkout, deps: RenderDe
 }
 
 /** An app whose chart comes from a chart repository or an OCI registry: pulled (or cached), then rendered as any chart. */
-async function renderRemoteChart(app: AppSpec, chart: RemoteChart, deps: RenderDeps): Promise<RenderResult> {
+async function renderRemoteChart(
+  app: AppSpec,
+  chart: RemoteChart,
+  deps: RenderDeps & { checkoutDir: string },
+): Promise<RenderResult> {
   const fail = (failure: RenderFailure): RenderResult => ({
     ok: false,
     error: renderError({ env: app.env.name, name: app.name, sourceType: 'helm' }, failure),
@@ -87,14 +93,24 @@ async function renderRemoteChart(app: AppSpec, chart: RemoteChart, deps: RenderD
   try {
     const jailed = await checkJail(fetched.chartDir, fetched.chartDir, limits);
     if (jailed) return fail(jailed);
-    const rendered = await renderHelm({
-      app,
-      repoDir: fetched.chartDir,
-      appDir: fetched.chartDir,
-      ...deps,
+    const staged = await stageRepoValueFiles(app, fetched.chartDir, {
+      checkoutDir: deps.checkoutDir,
+      cacheDir: deps.cacheDir,
       limits,
     });
-    return await finishRender(app, rendered, 'helm', { deps, limits, fail });
+    if (!staged.ok) return fail(staged.failure);
+    try {
+      const rendered = await renderHelm({
+        ...deps,
+        app: staged.app,
+        repoDir: staged.repoDir,
+        appDir: staged.chartDir,
+        limits,
+      });
+      return await finishRender(app, rendered, 'helm', { deps, limits, fail });
+    } finally {
+      await staged.cleanup();
+    }
   } finally {
     await fetched.cleanup();
   }

@@ -46,18 +46,45 @@ spec:
   syncPolicy: { automated: {}, syncOptions: [CreateNamespace=true] }
 `,
     );
+    // two sources: the chart from the repository, its values from this repository ($values)
+    await t.repo.write(
+      'argocd/apps/queue.yaml',
+      `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: queue
+  annotations: { argocd.argoproj.io/sync-wave: "2" }
+spec:
+  sources:
+    - repoURL: "${chartRepo.url}"
+      chart: redis
+      targetRevision: 18.1.0
+      helm: { valueFiles: [values.yaml, $values/envs/queue/values.yaml] }
+    - { repoURL: https://git.example.com/acme/gitops.git, targetRevision: HEAD, ref: values }
+  destination: { namespace: queue }
+  syncPolicy: { automated: {}, syncOptions: [CreateNamespace=true] }
+`,
+    );
+    await t.repo.write('envs/queue/values.yaml', 'image: { tag: "7.4.1" }\nauth: { enabled: false }\n');
   });
   afterAll(async () => {
     await chartRepo?.close();
   });
 
-  it('pulls each chart once and syncs both apps in wave order', async () => {
+  it('pulls the chart once and syncs the apps in wave order, values from this repository included', async () => {
     const result = await t.push('charts from a repository');
     expect(result.outcome, result.message).toBe('succeeded');
     expect(result.apps.map((a) => [a.app, a.wave, a.phase])).toEqual([
       ['cache', 0, 'Succeeded'],
       ['sessions', 1, 'Succeeded'],
+      ['queue', 2, 'Succeeded'],
     ]);
+    const queue = await t.cluster.get('apps/v1', 'StatefulSet', 'queue-redis-master', t.ns('queue'));
+    const container = (
+      queue?.spec as { template: { spec: { containers: Array<{ image: string; env: unknown }> } } }
+    ).template.spec.containers[0];
+    expect(container?.image).toBe('example/redis:7.4.1');
+    expect(container?.env).toEqual([{ name: 'ALLOW_EMPTY_PASSWORD', value: 'yes' }]);
     expect(await t.cluster.get('v1', 'Service', 'cache-redis-headless', t.ns('cache'))).toBeDefined();
     expect(await t.cluster.get('v1', 'Service', 'sessions-redis-headless', t.ns('sessions'))).toBeDefined();
     expect(chartRepo.requests.filter((r) => r === '/redis-18.1.0.tgz')).toHaveLength(1);
