@@ -80,9 +80,8 @@ spec:
       ['queue', 2, 'Succeeded'],
     ]);
     const queue = await t.cluster.get('apps/v1', 'StatefulSet', 'queue-redis-master', t.ns('queue'));
-    const container = (
-      queue?.spec as { template: { spec: { containers: Array<{ image: string; env: unknown }> } } }
-    ).template.spec.containers[0];
+    type Spec = { template: { spec: { containers: Array<{ image: string; env: unknown }> } } };
+    const container = (queue?.spec as Spec | undefined)?.template.spec.containers[0];
     expect(container?.image).toBe('example/redis:7.4.1');
     expect(container?.env).toEqual([{ name: 'ALLOW_EMPTY_PASSWORD', value: 'yes' }]);
     expect(await t.cluster.get('v1', 'Service', 'cache-redis-headless', t.ns('cache'))).toBeDefined();
