@@ -60,6 +60,11 @@ export interface AppState {
    */
   applied?: Record<string, AppliedRecord>;
   lastOperation?: OperationSummary;
+  /**
+   * Why the live state could not be compared (syncStatus Unknown), e.g. a 403 listing a kind the
+   * drift identity may not read. Cleared by the next comparison that works.
+   */
+  comparisonError?: string;
   /** Set by rollback: automated syncs are skipped until `app resume`. */
   automationPaused?: boolean;
   /** App wave and path, for listing without re-reading the repository. */

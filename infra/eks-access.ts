@@ -1,49 +1,78 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
-/** Kubernetes groups the access entries put the functions in; eks-bootstrap-rbac.yaml binds them. */
+/** Kubernetes groups the access entries put the roles in; eks-bootstrap-rbac.yaml binds them. */
 export const DEPLOYER_GROUP = 'syncwave:deployer';
 export const OBSERVER_GROUP = 'syncwave:observer';
 
+export interface EksAccessEnvironment {
+  readonly name: string;
+  /** The environment's EKS cluster (in the stack's region). */
+  readonly clusterName: string;
+}
+
 export interface EksAccessProps {
-  /** EKS cluster names (in the stack's region), each once. */
-  readonly clusterNames: string[];
-  /** The worker: applies and prunes. */
-  readonly deployer: iam.IRole;
-  /** The drift checker: reads only. */
-  readonly observer: iam.IRole;
-  /** AmazonEKSClusterAdminPolicy for the deployer instead of the least-access setup. */
+  readonly environments: readonly EksAccessEnvironment[];
+  /** The worker: assumes each environment's deployer role for that environment's jobs. */
+  readonly worker: iam.IRole;
+  /** The drift checker: assumes each environment's observer role. */
+  readonly drift: iam.IRole;
+  /** AmazonEKSClusterAdminPolicy for the deployer roles instead of the least-access setup. */
   readonly clusterAdmin: boolean;
 }
 
 const policyArn = (name: string) => `arn:${Aws.PARTITION}:eks::aws:cluster-access-policy/${name}`;
 
+/** The roles of one environment. */
+export interface EnvironmentRoles {
+  readonly deployer: iam.Role;
+  readonly observer: iam.Role;
+}
+
 /**
- * EKS access entries for the worker and drift roles on every target cluster (the clusters must use
- * authentication mode API or API_AND_CONFIG_MAP). Least access that works, by default:
+ * Per environment, two IAM roles and their EKS access entries on that environment's cluster only
+ * (clusters must use authentication mode API or API_AND_CONFIG_MAP):
  *
- * - worker: AmazonEKSAdminPolicy at cluster scope (Kubernetes `admin`: every namespaced kind, in all
- *   namespaces) plus the group `syncwave:deployer`. EKS's managed policies cannot create Namespaces,
- *   CustomResourceDefinitions or other cluster-scoped kinds; a one-time ClusterRole bound to that
- *   group (infra/eks-bootstrap-rbac.yaml, applied by a cluster admin) grants exactly those.
- * - drift: AmazonEKSViewPolicy at cluster scope (get/list/watch, no Secrets) plus `syncwave:observer`,
- *   which the bootstrap ClusterRole lets list the cluster-scoped kinds syncwave manages.
- * - `clusterAdmin: true` gives the worker AmazonEKSClusterAdminPolicy and needs no bootstrap.
+ * - deployer-<env>, assumed by the worker for that environment's jobs: AmazonEKSAdminPolicy at
+ *   cluster scope (Kubernetes `admin`: every namespaced kind) plus the group `syncwave:deployer`,
+ *   which the one-time infra/eks-bootstrap-rbac.yaml lets create Namespaces, CRDs and cluster RBAC
+ *   (never `escalate`/`bind`). `clusterAdmin: true`: AmazonEKSClusterAdminPolicy, no bootstrap.
+ * - observer-<env>, assumed by the drift checker: AmazonEKSViewPolicy plus `syncwave:observer`,
+ *   which the bootstrap lets read every kind, Secrets included.
  *
- * One entry per (cluster, role): EKS allows no more.
+ * The worker and drift roles themselves have no access entry and no EKS permission: a job holds
+ * only its environment's credentials (STS AssumeRole in lambdas/shared/sync-deps.ts), and each
+ * role may call DescribeCluster on its own cluster only.
  */
 export class EksAccess extends Construct {
   readonly entries: eks.CfnAccessEntry[] = [];
+  readonly roles = new Map<string, EnvironmentRoles>();
 
   constructor(scope: Construct, id: string, props: EksAccessProps) {
     super(scope, id);
-    for (const clusterName of [...new Set(props.clusterNames)].sort()) {
+    for (const env of props.environments) {
+      const clusterArn = Stack.of(this).formatArn({
+        service: 'eks',
+        resource: 'cluster',
+        resourceName: env.clusterName,
+      });
+      const role = (kind: 'Deployer' | 'Observer', assumedBy: iam.IRole) => {
+        const r = new iam.Role(this, `${kind}-${env.name}`, {
+          assumedBy: new iam.ArnPrincipal(assumedBy.roleArn),
+          description: `syncwave ${kind.toLowerCase()} of environment ${env.name} (cluster ${env.clusterName} only)`,
+        });
+        r.addToPolicy(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [clusterArn] }));
+        r.grantAssumeRole(assumedBy);
+        return r;
+      };
+      const roles = { deployer: role('Deployer', props.worker), observer: role('Observer', props.drift) };
+      this.roles.set(env.name, roles);
       this.entries.push(
-        new eks.CfnAccessEntry(this, `Worker-${clusterName}`, {
-          clusterName,
-          principalArn: props.deployer.roleArn,
+        new eks.CfnAccessEntry(this, `Deployer-${env.name}-Entry`, {
+          clusterName: env.clusterName,
+          principalArn: roles.deployer.roleArn,
           type: 'STANDARD',
           kubernetesGroups: props.clusterAdmin ? [] : [DEPLOYER_GROUP],
           accessPolicies: [
@@ -55,14 +84,21 @@ export class EksAccess extends Construct {
             },
           ],
         }),
-        new eks.CfnAccessEntry(this, `Drift-${clusterName}`, {
-          clusterName,
-          principalArn: props.observer.roleArn,
+        new eks.CfnAccessEntry(this, `Observer-${env.name}-Entry`, {
+          clusterName: env.clusterName,
+          principalArn: roles.observer.roleArn,
           type: 'STANDARD',
           kubernetesGroups: [OBSERVER_GROUP],
           accessPolicies: [{ policyArn: policyArn('AmazonEKSViewPolicy'), accessScope: { type: 'cluster' } }],
         }),
       );
     }
+  }
+
+  /** `{ "<env>": "<role ARN>" }` of one kind, for SYNCWAVE_CLUSTER_ROLES. */
+  roleArns(kind: keyof EnvironmentRoles): string {
+    return Stack.of(this).toJsonString(
+      Object.fromEntries([...this.roles].map(([env, roles]) => [env, roles[kind].roleArn])),
+    );
   }
 }

@@ -2,10 +2,14 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { SUPERSEDED_TAG } from '../adapters/aws/bucket-layout.ts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../adapters/aws/table-schema.ts';
 
-/** Rendered desired state older than this is deleted; drift checks need only the last synced revision. */
-const DESIRED_STATE_DAYS = 90;
+/**
+ * A superseded desired state (an older revision of an app, tagged by S3DesiredStore when a newer
+ * one is stored) is deleted this long after it was written; the current one never expires.
+ */
+const SUPERSEDED_DESIRED_STATE_DAYS = 90;
 
 /**
  * Durable state: the DynamoDB table of DynamoStateStore (layout in adapters/aws/table-schema.ts) and
@@ -34,7 +38,12 @@ export class StateStorage extends Construct {
       versioned: false,
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
-        { id: 'expire-desired-state', prefix: 'desired/', expiration: Duration.days(DESIRED_STATE_DAYS) },
+        {
+          id: 'expire-superseded-desired-state',
+          prefix: 'desired/',
+          tagFilters: { [SUPERSEDED_TAG]: 'true' },
+          expiration: Duration.days(SUPERSEDED_DESIRED_STATE_DAYS),
+        },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });

@@ -54,8 +54,18 @@ export const syncwaveConfigSchema = z
         securityGroupIds: z
           .array(z.string().regex(/^sg-[0-9a-f]+$/, 'must be a security group id'))
           .optional(),
+        /** The clusters' security groups: the functions' group is allowed into each on 443. */
+        clusterSecurityGroupIds: z
+          .array(z.string().regex(/^sg-[0-9a-f]+$/, 'must be a security group id'))
+          .optional(),
       })
       .optional(),
+    /** An email address subscribed to the alarm topic (confirm the subscription mail AWS sends). */
+    alarmEmail: z.email('must be an email address').optional(),
+    /** An app OutOfSync or Degraded for this long raises an alarm. */
+    appStuckMinutes: z.number().int().min(5).max(1440).default(30),
+    /** /tmp of the worker and drift functions (checkouts, helm caches), MiB; see infra/README.md. */
+    ephemeralStorageMiB: z.number().int().min(512).max(10240).default(1024),
     /** Use existing secrets instead of creating them. */
     webhookSecretArn: secretArn.optional(),
     gitTokenSecretArn: secretArn.optional(),

@@ -1,4 +1,4 @@
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -20,7 +20,9 @@ export interface SyncwaveFunctionProps {
   readonly environment: Record<string, string>;
   readonly logRetention: logs.RetentionDays;
   readonly layers?: lambda.ILayerVersion[];
-  readonly vpc?: { vpc: ec2.IVpc; subnets: ec2.ISubnet[]; securityGroups?: ec2.ISecurityGroup[] };
+  readonly vpc?: { vpc: ec2.IVpc; subnets: ec2.ISubnet[]; securityGroups: ec2.ISecurityGroup[] };
+  /** Size of /tmp in MiB; Lambda's 512 unless told. */
+  readonly ephemeralStorageMiB?: number;
   /** Project root holding package-lock.json. */
   readonly projectRoot: string;
 }
@@ -28,7 +30,8 @@ export interface SyncwaveFunctionProps {
 /**
  * A syncwave Lambda: Node 22 on x86_64 (the kubectl/helm layer binaries are x86-64 only), bundled
  * locally by esbuild as minified ESM (no Docker), with its own log group and retention.
- * @aws-sdk/* comes from the Lambda runtime (the CDK default), which keeps bundles and cold starts small.
+ * The AWS SDK is bundled (not taken from the runtime's copy, whose version and util packages we
+ * do not control); bundled it also initialises faster (bench/lambda-bundles.ts).
  */
 export class SyncwaveFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -51,6 +54,9 @@ export class SyncwaveFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       layers: props.layers,
+      ...(props.ephemeralStorageMiB
+        ? { ephemeralStorageSize: Size.mebibytes(props.ephemeralStorageMiB) }
+        : {}),
       projectRoot: props.projectRoot,
       depsLockFilePath: `${props.projectRoot}/package-lock.json`,
       environment: {
@@ -67,10 +73,10 @@ export class SyncwaveFunction extends Construct {
         sourceMap: true,
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
-        // The SDK comes with the runtime. @kubernetes/client-node is reached only through
-        // SYNCWAVE_KUBECONFIG (running the handlers from source, in tests): in Lambda, EKS
-        // access needs no client-node (adapters/kube/kube-access.ts), so it is not shipped.
-        externalModules: ['@aws-sdk/*', '@kubernetes/client-node'],
+        // Everything is bundled, the AWS SDK included. @kubernetes/client-node is reached only
+        // through SYNCWAVE_KUBECONFIG (running the handlers from source, in tests): EKS access
+        // needs no client-node (adapters/kube/kube-access.ts), so it is not shipped.
+        externalModules: ['@kubernetes/client-node'],
       },
       ...(props.vpc
         ? {

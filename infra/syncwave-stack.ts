@@ -4,12 +4,13 @@ import { CfnOutput, Duration, SecretValue, Stack, type StackProps, Token } from 
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { SERVICE } from '../adapters/aws/metric-names.ts';
 import { EksAccess } from './eks-access.ts';
@@ -54,6 +55,11 @@ export class SyncwaveStack extends Stack {
     }
 
     const storage = new StateStorage(this, 'State');
+    const alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'syncwave alarms and failed syncs',
+      enforceSSL: true,
+    });
+    if (config.alarmEmail) alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
     const jobs = new JobQueue(this, 'Queue', { consumerTimeout: workerTimeout });
 
     const webhookSecret = config.webhookSecretArn
@@ -101,18 +107,7 @@ export class SyncwaveStack extends Stack {
       HELM_DATA_HOME: '/tmp/helm/data',
     };
 
-    const vpc = config.vpc
-      ? {
-          vpc: ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
-            vpcId: config.vpc.vpcId,
-            availabilityZones: this.availabilityZones,
-          }),
-          subnets: config.vpc.subnetIds.map((id, i) => ec2.Subnet.fromSubnetId(this, `Subnet${i}`, id)),
-          securityGroups: config.vpc.securityGroupIds?.map((id, i) =>
-            ec2.SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${i}`, id),
-          ),
-        }
-      : undefined;
+    const vpc = config.vpc ? this.#vpcPlacement(config.vpc) : undefined;
     const kubectlLayer = new KubectlV36Layer(this, 'KubectlLayer');
 
     this.webhook = new SyncwaveFunction(this, 'Webhook', {
@@ -135,7 +130,8 @@ export class SyncwaveStack extends Stack {
       projectRoot: root,
       layers: [kubectlLayer],
       vpc,
-      environment: syncEnv,
+      ephemeralStorageMiB: config.ephemeralStorageMiB,
+      environment: { ...syncEnv, SYNCWAVE_ALARM_TOPIC_ARN: alarmTopic.topicArn },
     });
     this.drift = new SyncwaveFunction(this, 'Drift', {
       entry: `${root}/lambdas/drift/handler.ts`,
@@ -147,6 +143,7 @@ export class SyncwaveStack extends Stack {
       projectRoot: root,
       layers: [kubectlLayer],
       vpc,
+      ephemeralStorageMiB: config.ephemeralStorageMiB,
       environment: syncEnv,
     });
 
@@ -158,9 +155,12 @@ export class SyncwaveStack extends Stack {
     storage.bucket.grantRead(this.worker.fn);
     storage.bucket.grantPut(this.worker.fn);
     jobs.queue.grantSendMessages(this.worker.fn); // follow-up messages for long syncs
+    alarmTopic.grantPublish(this.worker.fn); // a message per failed sync
     gitToken.grantRead(this.worker.fn);
     this.worker.fn.addEventSource(
-      new SqsEventSource(jobs.queue, { batchSize: 5, reportBatchItemFailures: true }),
+      // One record per invocation: Lambda runs FIFO groups (environments) side by side, so a long
+      // job of one environment never holds up another's record in the same batch.
+      new SqsEventSource(jobs.queue, { batchSize: 1, reportBatchItemFailures: true }),
     );
 
     storage.table.grantReadWriteData(this.drift.fn);
@@ -168,21 +168,15 @@ export class SyncwaveStack extends Stack {
     jobs.queue.grantSendMessages(this.drift.fn);
     gitToken.grantRead(this.drift.fn);
 
-    const clusterNames = [...new Set(config.environments.map((e) => e.clusterName))].sort();
-    const describeClusters = new iam.PolicyStatement({
-      actions: ['eks:DescribeCluster'],
-      resources: clusterNames.map((name) =>
-        Stack.of(this).formatArn({ service: 'eks', resource: 'cluster', resourceName: name }),
-      ),
-    });
-    this.worker.fn.addToRolePolicy(describeClusters);
-    this.drift.fn.addToRolePolicy(describeClusters);
-    new EksAccess(this, 'EksAccess', {
-      clusterNames,
-      deployer: this.worker.fn.role!,
-      observer: this.drift.fn.role!,
+    // A role per environment, assumed per job: neither function's own role reaches a cluster.
+    const access = new EksAccess(this, 'EksAccess', {
+      environments: config.environments.map((e) => ({ name: e.name, clusterName: e.clusterName })),
+      worker: this.worker.fn.role!,
+      drift: this.drift.fn.role!,
       clusterAdmin: config.clusterAdmin,
     });
+    this.worker.fn.addEnvironment('SYNCWAVE_CLUSTER_ROLES', access.roleArns('deployer'));
+    this.drift.fn.addEnvironment('SYNCWAVE_CLUSTER_ROLES', access.roleArns('observer'));
 
     this.api = new apigwv2.HttpApi(this, 'Api', {
       description: 'syncwave webhook endpoint',
@@ -206,8 +200,11 @@ export class SyncwaveStack extends Stack {
       webhook: this.webhook.fn,
       worker: this.worker.fn,
       drift: this.drift.fn,
+      api: this.api,
       queue: jobs.queue,
       deadLetterQueue: jobs.deadLetterQueue,
+      topic: alarmTopic,
+      appStuckMinutes: config.appStuckMinutes,
     });
     new LogQueries(this, 'LogQueries', {
       logGroups: [this.webhook.logGroup, this.worker.logGroup, this.drift.logGroup],
@@ -222,5 +219,51 @@ export class SyncwaveStack extends Stack {
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'BucketName', { value: storage.bucket.bucketName });
     new CfnOutput(this, 'QueueUrl', { value: jobs.queue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarmTopic.topicArn,
+      description: 'SNS topic of every alarm and of a message per failed sync: subscribe email or chat to it',
+    });
+    if (vpc) {
+      new CfnOutput(this, 'FunctionSecurityGroupIds', {
+        value: vpc.securityGroups.map((g) => g.securityGroupId).join(','),
+        description: 'Security groups of the worker and drift functions: allow them into the clusters on 443',
+      });
+    }
+  }
+
+  /** Worker and drift in the VPC: given security groups or one made here, allowed into the clusters' groups. */
+  #vpcPlacement(cfg: NonNullable<SyncwaveConfig['vpc']>) {
+    const vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
+      vpcId: cfg.vpcId,
+      availabilityZones: this.availabilityZones,
+    });
+    const securityGroups = cfg.securityGroupIds?.length
+      ? cfg.securityGroupIds.map((id, i) =>
+          ec2.SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${i}`, id),
+        )
+      : [
+          new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
+            vpc,
+            description: 'syncwave worker and drift functions (outbound HTTPS to EKS, AWS APIs and Git)',
+            allowAllOutbound: true,
+          }),
+        ];
+    (cfg.clusterSecurityGroupIds ?? []).forEach((clusterGroup, i) => {
+      securityGroups.forEach((fnGroup, j) => {
+        new ec2.CfnSecurityGroupIngress(this, `ClusterIngress${i}From${j}`, {
+          groupId: clusterGroup,
+          ipProtocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          sourceSecurityGroupId: fnGroup.securityGroupId,
+          description: 'syncwave functions to the Kubernetes API',
+        });
+      });
+    });
+    return {
+      vpc,
+      subnets: cfg.subnetIds.map((id, i) => ec2.Subnet.fromSubnetId(this, `Subnet${i}`, id)),
+      securityGroups,
+    };
   }
 }

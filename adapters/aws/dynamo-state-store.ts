@@ -23,8 +23,6 @@ export interface DynamoStateStoreOptions {
   tableName: string;
   /** Where rendered desired state goes (S3DesiredStore on AWS). */
   desired: DesiredStore;
-  /** How long a done-job marker is kept (TTL), 7 days unless told. */
-  jobRetentionMs?: number;
 }
 
 /** Documents above this many bytes of JSON are stored gzipped. */
@@ -42,7 +40,6 @@ const envKey = (env: string) => key(`ENV#${env}`, 'ENV');
 const histPk = (env: string, app: string) => `HIST#${env}#${app}`;
 const opKey = (env: string, app: string) => key(`OP#${env}`, `OP#${app}`);
 const leaseKey = (env: string) => key(`LEASE#${env}`, 'LEASE');
-const jobKey = (id: string) => key(`JOB#${id}`, 'JOB');
 const historySk = (id: number) => String(id).padStart(HISTORY_ID_DIGITS, '0');
 
 function encode(doc: unknown): Item {
@@ -66,7 +63,6 @@ export class DynamoStateStore implements StateStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #desired: DesiredStore;
-  readonly #jobRetentionMs: number;
 
   constructor(options: DynamoStateStoreOptions) {
     this.#db = DynamoDBDocumentClient.from(options.client, {
@@ -74,7 +70,6 @@ export class DynamoStateStore implements StateStore {
     });
     this.#table = options.tableName;
     this.#desired = options.desired;
-    this.#jobRetentionMs = options.jobRetentionMs ?? 7 * DAY_MS;
   }
 
   async #get<T>(k: Key): Promise<T | undefined> {
@@ -286,27 +281,6 @@ export class DynamoStateStore implements StateStore {
     } catch (err) {
       // Someone else holds it now (ours expired): theirs is not ours to release.
       if (!isConditionFailure(err)) throw err;
-    }
-  }
-
-  async markJobDone(jobId: string, nowMs: number): Promise<boolean> {
-    try {
-      await this.#db.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: {
-            ...jobKey(jobId),
-            doneAt: new Date(nowMs).toISOString(),
-            [TTL_ATTRIBUTE]: Math.ceil((nowMs + this.#jobRetentionMs) / 1000),
-          },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
     }
   }
 }

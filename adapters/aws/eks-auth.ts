@@ -10,7 +10,11 @@ export interface EksAuthOptions {
   region: string;
   /** Whose identity the token carries; the EKS client's own credentials unless told. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** A token is reused for this long; EKS accepts it for 15 minutes. 10 minutes unless told. */
+  /**
+   * A token is reused until it is this old (counted from its signing time, X-Amz-Date); EKS
+   * accepts it for 15 minutes. 5 minutes unless told, at most 10: a request that starts with the
+   * token still has minutes to spare, whatever the function's timeout.
+   */
   tokenReuseMs?: number;
   now?: () => Date;
 }
@@ -26,8 +30,9 @@ export interface EksClusterAccess {
 
 /**
  * Access to EKS clusters without the aws CLI: endpoint and CA from DescribeCluster (cached for the
- * life of the process), a bearer token from a presigned STS call (cached below its 15 minute life).
- * Call kubeConfig() at the start of each invocation: the token inside a KubeConfig does not refresh.
+ * life of the process), a bearer token from a presigned STS call, cached with its signing time and
+ * re-minted once it is `tokenReuseMs` old. clusterAccess() asks for the token before every request;
+ * the token inside a kubeConfig() does not refresh (call it again).
  */
 export class EksAuth {
   readonly #client: EKSClient;
@@ -36,28 +41,38 @@ export class EksAuth {
   readonly #reuseMs: number;
   readonly #now: () => Date;
   readonly #clusters = new Map<string, Promise<{ endpoint: string; caData: string }>>();
-  readonly #tokens = new Map<string, EksToken & { reuseUntil: number }>();
+  readonly #tokens = new Map<string, Promise<EksToken & { signedAt: number }>>();
 
   constructor(options: EksAuthOptions) {
     this.#client = options.client;
     this.#region = options.region;
     this.#credentials = options.credentials ?? (() => options.client.config.credentials());
-    this.#reuseMs = Math.min(options.tokenReuseMs ?? 10 * 60_000, 14 * 60_000);
+    this.#reuseMs = Math.min(options.tokenReuseMs ?? 5 * 60_000, 10 * 60_000);
     this.#now = options.now ?? (() => new Date());
   }
 
+  /** A token for the cluster: the cached one while it is younger than `tokenReuseMs`, else a fresh one. */
   async token(clusterName: string): Promise<string> {
-    const now = this.#now();
+    const now = this.#now().getTime();
     const hit = this.#tokens.get(clusterName);
-    if (hit && hit.reuseUntil > now.getTime()) return hit.token;
-    const fresh = await createEksToken({
+    if (hit) {
+      const cached = await hit.catch(() => undefined);
+      if (cached && now - cached.signedAt < this.#reuseMs) return cached.token;
+      if (this.#tokens.get(clusterName) !== hit) return this.token(clusterName);
+    }
+    const signedAt = new Date(now);
+    const fresh = createEksToken({
       clusterName,
       region: this.#region,
       credentials: this.#credentials,
-      now,
+      now: signedAt,
+    }).then((t) => ({ ...t, signedAt: now }));
+    // Concurrent requests share one signing; a failure is not cached.
+    this.#tokens.set(clusterName, fresh);
+    fresh.catch(() => {
+      if (this.#tokens.get(clusterName) === fresh) this.#tokens.delete(clusterName);
     });
-    this.#tokens.set(clusterName, { ...fresh, reuseUntil: now.getTime() + this.#reuseMs });
-    return fresh.token;
+    return (await fresh).token;
   }
 
   #describe(name: string): Promise<{ endpoint: string; caData: string }> {
@@ -84,14 +99,17 @@ export class EksAuth {
     return { name: clusterName, ...cluster, token };
   }
 
-  /** Access for KubeCluster with no @kubernetes/client-node: endpoint, CA and a fresh token. */
+  /**
+   * Access for KubeCluster with no @kubernetes/client-node: endpoint and CA, and a token asked for
+   * before every request (re-minted by age), so one KubeCluster serves a job of any length.
+   */
   async clusterAccess(clusterName: string): Promise<KubeAccess> {
-    const access = await this.access(clusterName);
+    const cluster = await this.#describe(clusterName);
     return bearerTokenAccess({
       name: clusterName,
-      server: access.endpoint,
-      caData: access.caData,
-      token: access.token,
+      server: cluster.endpoint,
+      caData: cluster.caData,
+      token: () => this.token(clusterName),
     });
   }
 

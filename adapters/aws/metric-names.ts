@@ -17,4 +17,8 @@ export const METRIC = {
   appsOutOfSync: 'AppsOutOfSync',
   /** drift: self-heal jobs queued. */
   driftCorrections: 'DriftCorrections',
+  /** drift: apps whose live objects could not be read (e.g. 403): marked Unknown. */
+  driftReadErrors: 'DriftReadErrors',
+  /** drift: apps whose health is Degraded in one check. */
+  appsDegraded: 'AppsDegraded',
 } as const;

@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Job, Queue } from '../../engine/ports.ts';
 import { queueGroupOf } from '../../engine/preview/queue-group.ts';
-import type { AwsJsonClient } from './aws-json-client.ts';
+
+/**
+ * What SqsQueue needs from a client: one SQS JSON-protocol action. AwsJsonClient is one (no SDK:
+ * the webhook bundle stays small); sdkSqsCaller (adapters/aws/sdk-sqs-caller.ts) wraps the SDK's
+ * SQSClient, with its retries, for the worker and drift functions, which bundle the SDK anyway.
+ */
+export interface SqsCaller {
+  call(action: 'SendMessage', input: Record<string, unknown>): Promise<unknown>;
+}
 
 export interface SqsQueueOptions {
-  /** An AwsJsonClient for service 'sqs' (no SDK: the webhook bundle stays small). */
-  client: AwsJsonClient;
+  client: SqsCaller;
   /** URL of a FIFO queue (name ends in `.fifo`). */
   queueUrl: string;
 }
@@ -24,7 +31,7 @@ export function deduplicationId(jobId: string): string {
  * same job needs a new id (e.g. `<id>#2`), or SQS drops it as a duplicate.
  */
 export class SqsQueue implements Queue {
-  readonly #client: AwsJsonClient;
+  readonly #client: SqsCaller;
   readonly #queueUrl: string;
 
   constructor(options: SqsQueueOptions) {

@@ -9,7 +9,7 @@ import { x as extract, type ReadEntry } from 'tar';
  * entry below a symlink of the archive fails the whole extraction, and node-tar's own checks
  * (no absolute paths, no `..`) stay on. Throws an Error naming the entry.
  */
-export async function extractTarball(bytes: Buffer, dir: string): Promise<void> {
+export async function extractTarball(bytes: Buffer | Readable, dir: string): Promise<void> {
   const seen = new Set<string>();
   const links = new Set<string>();
   let refused: string | undefined;
@@ -38,6 +38,8 @@ export async function extractTarball(bytes: Buffer, dir: string): Promise<void> 
     if (type === 'SymbolicLink') links.add(rel);
     return true;
   };
-  await pipeline(Readable.from([bytes]), extract({ cwd: dir, strip: 1, filter }));
+  // A stream (the HTTP response) is extracted as it arrives, never held whole.
+  const input = Buffer.isBuffer(bytes) ? Readable.from([bytes]) : bytes;
+  await pipeline(input, extract({ cwd: dir, strip: 1, filter }));
   if (refused) throw new Error(`${refused}; refusing the checkout`);
 }

@@ -1,5 +1,7 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Octokit } from '@octokit/rest';
 import type { Checkout, Source } from '../../engine/ports.ts';
 import { extractTarball } from './extract-tarball.ts';
@@ -64,15 +66,18 @@ export class GithubTarballSource implements Source {
     // The directory appears only by an atomic rename of a complete extraction.
     if (await exists(dir)) return { dir, revision };
 
+    // Streamed from the response into the extractor: the archive is never held whole in memory.
     const res = await this.#octokit.rest.repos.downloadTarballArchive({
       ...parseRepoName(this.#repo),
       ref: revision,
+      request: { parseSuccessResponseBody: false },
     });
-    const bytes = Buffer.from(res.data as ArrayBuffer);
+    const body = res.data as unknown as WebReadableStream<Uint8Array> | null;
+    if (!body) throw new Error(`${this.#repo}@${revision}: GitHub sent an empty tarball response`);
     const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
     await mkdir(tmp, { recursive: true });
     try {
-      await extractTarball(bytes, tmp);
+      await extractTarball(Readable.fromWeb(body), tmp);
       await rm(dir, { recursive: true, force: true });
       await rename(tmp, dir);
     } catch (err) {

@@ -11,20 +11,26 @@ export interface KubeAccess {
   applyToHTTPSOptions(opts: https.RequestOptions): Promise<void>;
 }
 
-/** Access with a bearer token to a server whose CA is given as base64 PEM (as EKS returns it). */
+/**
+ * Access with a bearer token to a server whose CA is given as base64 PEM (as EKS returns it).
+ * `token` may be a function: it is then asked before every request, so a provider that re-mints
+ * short-lived tokens (EKS: 15 minutes) keeps a long job authenticated.
+ */
 export function bearerTokenAccess(input: {
   name: string;
   server: string;
   caData: string;
-  token: string;
+  token: string | (() => Promise<string>);
 }): KubeAccess {
   const ca = Buffer.from(input.caData, 'base64');
+  const token = input.token;
   return {
     getCurrentCluster: () => ({ server: input.server }),
     getCurrentContext: () => input.name,
     async applyToHTTPSOptions(opts) {
       opts.ca = ca;
-      opts.headers = { ...opts.headers, Authorization: `Bearer ${input.token}` };
+      const value = typeof token === 'string' ? token : await token();
+      opts.headers = { ...opts.headers, Authorization: `Bearer ${value}` };
     },
   };
 }

@@ -19,6 +19,8 @@ export interface DriftReport {
   /** Apps whose live state differs from the last synced desired state. */
   outOfSync: string[];
   drifted: Array<{ app: string; objects: Array<{ key: string; paths: string[] }> }>;
+  /** Apps whose live state could not be compared (marked Unknown), with the reason. */
+  unknown: Array<{ app: string; reason: string }>;
 }
 
 /** One LIST per (apiVersion, kind, namespace), label-selected to the app: few calls, not one GET per object. */
@@ -75,6 +77,19 @@ async function appDrift(
   return drifted;
 }
 
+/** The app's live state could not be compared: Unknown with the reason, in the store and the report. */
+async function markUnknown(deps: EngineDeps, report: DriftReport, state: AppState, reason: string) {
+  deps.log.warn('drift check failed', { env: report.env, app: state.app, error: reason });
+  report.unknown.push({ app: state.app, reason });
+  if (state.syncStatus === 'Unknown' && state.comparisonError === reason) return;
+  await deps.state.putApp({
+    ...state,
+    syncStatus: 'Unknown',
+    comparisonError: reason,
+    updatedAt: deps.clock.now().toISOString(),
+  });
+}
+
 /**
  * The scheduled check: a branch head that moved without a webhook becomes a `poll`
  * job; an app whose live state drifted becomes a `self-heal` job when its policy says
@@ -85,7 +100,7 @@ export async function checkDrift(
   deps: EngineDeps,
   opts: { repo: string },
 ): Promise<DriftReport> {
-  const report: DriftReport = { env: env.name, jobs: [], outOfSync: [], drifted: [] };
+  const report: DriftReport = { env: env.name, jobs: [], outOfSync: [], drifted: [], unknown: [] };
   const now = deps.clock.now();
   const head = await deps.source.resolve(env.branch);
   report.head = head;
@@ -120,15 +135,30 @@ export async function checkDrift(
     } catch (error) {
       deps.log.warn('health refresh failed', { env: env.name, app: listed.app, error: errorMessage(error) });
     }
-    if (!state.syncedRevision) continue;
-    const desired = await deps.state.getDesired(env.name, state.app, state.syncedRevision);
-    if (!desired) continue;
+    const syncedRevision = state.syncedRevision;
+    if (!syncedRevision) continue;
+    const desired = await deps.state.getDesired(env.name, state.app, syncedRevision);
+    if (!desired) {
+      await markUnknown(
+        deps,
+        report,
+        state,
+        `the desired state of revision ${syncedRevision} is not in the state store: sync the app again`,
+      );
+      continue;
+    }
     let drifted: Array<{ key: string; paths: string[] }>;
     try {
       drifted = await appDrift(cluster, state, desired, specs.get(state.app)?.ignoreDifferences ?? []);
     } catch (error) {
-      deps.log.warn('drift check failed', { env: env.name, app: state.app, error: errorMessage(error) });
+      await markUnknown(deps, report, state, `cannot read live objects: ${errorMessage(error)}`);
       continue;
+    }
+    if (state.comparisonError !== undefined) {
+      // Comparable again: the status is what this comparison says.
+      const { comparisonError: _, ...rest } = state;
+      state = { ...rest, syncStatus: drifted.length ? 'OutOfSync' : 'Synced', updatedAt: now.toISOString() };
+      await deps.state.putApp(state);
     }
     if (!drifted.length) continue;
     report.outOfSync.push(state.app);
@@ -148,7 +178,7 @@ export async function checkDrift(
         id: `self-heal:${env.name}:${state.app}:${now.getTime()}`,
         repo: opts.repo,
         env: env.name,
-        revision: state.syncedRevision,
+        revision: syncedRevision,
         changedPaths: [],
         reason: 'self-heal',
         apps: [state.app],

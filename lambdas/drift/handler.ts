@@ -23,6 +23,9 @@ export interface DriftCheckSummary {
     env: string;
     head?: string;
     outOfSync: string[];
+    /** Apps whose live state could not be read (marked Unknown), with the reason. */
+    unknown: Array<{ app: string; reason: string }>;
+    degraded: string[];
     jobs: Array<{ id: string; reason: string; apps?: string[] }>;
     error?: string;
   }>;
@@ -35,6 +38,8 @@ export async function handler(event: unknown, context?: Context): Promise<DriftC
   const summary: DriftCheckSummary = { environments: [] };
   let outOfSync = 0;
   let corrections = 0;
+  let readErrors = 0;
+  let degradedTotal = 0;
   try {
     const deps = await runtime.deps();
     for (const deployed of runtime.config.environments) {
@@ -49,12 +54,32 @@ export async function handler(event: unknown, context?: Context): Promise<DriftC
         const report = await checkDrift(env, deps, { repo: runtime.config.repo });
         for (const job of report.jobs) await runtime.queue.send(job);
         const selfHeal = report.jobs.filter((j) => j.reason === 'self-heal').length;
-        // Per environment ({service, env}); the dashboard reads the total ({service}) below.
-        const perEnv = metrics.singleMetric();
-        perEnv.addDimension('env', env.name);
-        perEnv.addMetric(METRIC.appsOutOfSync, MetricUnit.Count, report.outOfSync.length);
+        const degraded = (await runtime.state.listApps(env.name))
+          .filter((a) => a.health.status === 'Degraded')
+          .map((a) => a.app);
+        // Per environment ({service, env}); the dashboard and alarms read the totals ({service}) below.
+        // (A single metric is published by its addMetric: one per value.)
+        for (const [name, value] of [
+          [METRIC.appsOutOfSync, report.outOfSync.length],
+          [METRIC.driftReadErrors, report.unknown.length],
+          [METRIC.appsDegraded, degraded.length],
+        ] as const) {
+          const perEnv = metrics.singleMetric();
+          perEnv.addDimension('env', env.name);
+          perEnv.addMetric(name, MetricUnit.Count, value);
+        }
         outOfSync += report.outOfSync.length;
         corrections += selfHeal;
+        readErrors += report.unknown.length;
+        degradedTotal += degraded.length;
+        for (const u of report.unknown) {
+          logger.error('app not drift-checked: marked Unknown', {
+            env: env.name,
+            app: u.app,
+            outcome: 'unknown',
+            detail: u.reason,
+          });
+        }
         logger.info('drift checked', {
           env: env.name,
           revision: report.head,
@@ -68,6 +93,8 @@ export async function handler(event: unknown, context?: Context): Promise<DriftC
           env: env.name,
           head: report.head,
           outOfSync: report.outOfSync,
+          unknown: report.unknown,
+          degraded,
           jobs: report.jobs.map((j) => ({ id: j.id, reason: j.reason, ...(j.apps ? { apps: j.apps } : {}) })),
         });
       } catch (err) {
@@ -78,13 +105,24 @@ export async function handler(event: unknown, context?: Context): Promise<DriftC
           outcome: 'error',
           durationMs: Date.now() - started,
         });
-        summary.environments.push({ env: env.name, outOfSync: [], jobs: [], error: (err as Error).message });
+        summary.environments.push({
+          env: env.name,
+          outOfSync: [],
+          unknown: [],
+          degraded: [],
+          jobs: [],
+          error: (err as Error).message,
+        });
       }
     }
   } finally {
     metrics.addMetric(METRIC.appsOutOfSync, MetricUnit.Count, outOfSync);
     metrics.addMetric(METRIC.driftCorrections, MetricUnit.Count, corrections);
+    metrics.addMetric(METRIC.driftReadErrors, MetricUnit.Count, readErrors);
+    metrics.addMetric(METRIC.appsDegraded, MetricUnit.Count, degradedTotal);
     metrics.publishStoredMetrics();
+    const { cacheBytes } = await runtime.cleanup();
+    logger.info('checkouts removed', { cacheBytes });
   }
   const failed = summary.environments.filter((e) => e.error);
   if (failed.length) {

@@ -30,6 +30,39 @@ export interface SyncConfig {
   cacheDir: string;
   /** The function's region (for EKS when an environment names none). */
   region?: string;
+  /**
+   * Per environment, the IAM role this function assumes for that environment's cluster (and only
+   * for it): SYNCWAVE_CLUSTER_ROLES. Absent: the function's own identity (a kubeconfig, or a stack
+   * from before per-environment roles).
+   */
+  clusterRoles?: Record<string, string>;
+  /** SNS topic for a message per failed sync (SYNCWAVE_ALARM_TOPIC_ARN). */
+  alarmTopicArn?: string;
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+
+function clusterRolesFrom(text: string | undefined, envNames: string[]): Record<string, string> | undefined {
+  if (!text) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`SYNCWAVE_CLUSTER_ROLES is not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error('SYNCWAVE_CLUSTER_ROLES must be a JSON object { "<environment>": "<role ARN>" }');
+  }
+  const roles = parsed as Record<string, unknown>;
+  for (const name of envNames) {
+    const arn = roles[name];
+    if (typeof arn !== 'string' || !ROLE_ARN.test(arn)) {
+      throw new Error(
+        `SYNCWAVE_CLUSTER_ROLES.${name} must be an IAM role ARN (every environment needs its own role), got ${JSON.stringify(arn)}`,
+      );
+    }
+  }
+  return roles as Record<string, string>;
 }
 
 const OWNER_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -78,6 +111,10 @@ export function syncConfigFromEnv(env: Record<string, string | undefined>): Sync
     throw new Error(`SYNCWAVE_REPO must be owner/name (GitHub) or an http(s) git URL, got ${repo}`);
   }
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const clusterRoles = clusterRolesFrom(
+    env.SYNCWAVE_CLUSTER_ROLES,
+    environments.map((e) => e.name),
+  );
   return {
     environments,
     queueUrl: need('SYNCWAVE_QUEUE_URL'),
@@ -90,6 +127,8 @@ export function syncConfigFromEnv(env: Record<string, string | undefined>): Sync
     ...(env.SYNCWAVE_GITHUB_API_URL ? { githubApiUrl: env.SYNCWAVE_GITHUB_API_URL } : {}),
     ...(env.SYNCWAVE_KUBECONFIG ? { kubeconfigPath: env.SYNCWAVE_KUBECONFIG } : {}),
     ...(region ? { region } : {}),
+    ...(clusterRoles ? { clusterRoles } : {}),
+    ...(env.SYNCWAVE_ALARM_TOPIC_ARN ? { alarmTopicArn: env.SYNCWAVE_ALARM_TOPIC_ARN } : {}),
   };
 }
 

@@ -3,22 +3,31 @@
  * state, the GitOps repository (GitHub tarballs with a token, or isomorphic-git over smart HTTP),
  * EKS clusters (or one kubeconfig for tests), helm/kubectl from the layer, GitHub commit statuses.
  *
+ * Cluster credentials are per environment: with SYNCWAVE_CLUSTER_ROLES, the function assumes that
+ * environment's role (STS AssumeRole) for DescribeCluster and the EKS token, so a job of one
+ * environment never holds another's cluster credentials. The function's own role has no EKS access.
+ *
  * Nothing here calls AWS at import time. The SDK clients read AWS_REGION, credentials and
- * AWS_ENDPOINT_URL[_<SERVICE>] from the environment as SDK v3 always does; the SDK-free
- * AwsJsonClient (SQS, Secrets Manager) reads the same variables.
+ * AWS_ENDPOINT_URL[_<SERVICE>] from the environment as SDK v3 always does.
  */
 import { randomUUID } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { Octokit } from '@octokit/rest';
-import { AwsJsonClient } from '../../adapters/aws/aws-json-client.ts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { DynamoStateStore } from '../../adapters/aws/dynamo-state-store.ts';
 import { EksAuth } from '../../adapters/aws/eks-auth.ts';
 import { S3DesiredStore } from '../../adapters/aws/s3-desired-store.ts';
-import { Secrets } from '../../adapters/aws/secrets.ts';
+import { sdkSqsCaller } from '../../adapters/aws/sdk-sqs-caller.ts';
 import { SqsQueue } from '../../adapters/aws/sqs-queue.ts';
 import { GitSource } from '../../adapters/git/git-source.ts';
 import { GithubCheckRuns } from '../../adapters/github/github-check-runs.ts';
@@ -32,6 +41,8 @@ import { isGithubRepoName, type SyncConfig, statusRepoOf } from './sync-config.t
 
 /** The value the stack puts in a Git token secret it creates: not a token. */
 const TOKEN_PLACEHOLDER = 'REPLACE-WITH-A-GITHUB-TOKEN';
+/** Secrets are read again after this long (seconds), so a rotated token takes effect. */
+const SECRET_MAX_AGE_S = 300;
 
 /** Powertools reserves `message` (the log line's own): the engine's `message` field becomes `detail`. */
 function logFields(fields: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -53,9 +64,15 @@ export function engineLog(logger: Logger): Log {
 export interface SyncRuntime {
   config: SyncConfig;
   queue: SqsQueue;
+  /** The SDK client behind `queue` (the worker resets visibility with it). */
+  sqs: SQSClient;
   state: DynamoStateStore;
   /** The engine's adapters for this invocation (token and cluster credentials refreshed when due). */
   deps(): Promise<EngineDeps>;
+  /** The AWS credentials used for an environment's cluster: its own assumed role when configured. */
+  clusterCredentials(envName: string): AwsCredentialIdentityProvider | undefined;
+  /** Deletes this invocation's checkouts; answers how many bytes the cache directory holds after. */
+  cleanup(): Promise<{ cacheBytes: number }>;
 }
 
 /**
@@ -64,12 +81,12 @@ export interface SyncRuntime {
  */
 export function createSyncRuntime(
   config: SyncConfig,
-  opts: { logger: Logger; service: string; env?: Record<string, string | undefined> },
+  opts: { logger: Logger; service: string },
 ): SyncRuntime {
-  const env = opts.env ?? process.env;
   const log = engineLog(opts.logger);
-  const secrets = new Secrets({ client: AwsJsonClient.fromEnv('secretsmanager', env) });
-  const queue = new SqsQueue({ client: AwsJsonClient.fromEnv('sqs', env), queueUrl: config.queueUrl });
+  const secrets = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) });
+  const sqs = new SQSClient({});
+  const queue = new SqsQueue({ client: sdkSqsCaller(sqs), queueUrl: config.queueUrl });
   const state = new DynamoStateStore({
     client: new DynamoDBClient({}),
     tableName: config.tableName,
@@ -77,14 +94,21 @@ export function createSyncRuntime(
   });
   const owner = `${opts.service}:${randomUUID()}`;
   const statusRepo = statusRepoOf(config);
-  const clusters = clusterProvider(config);
+  const credentials = clusterCredentialProvider(config, opts.service);
+  const clusters = clusterProvider(config, credentials);
   let built:
     | { token: string | undefined; source: Source; notifier?: Notifier; previews?: GithubCheckRuns }
     | undefined;
 
   async function token(): Promise<string | undefined> {
     if (!config.gitTokenSecretId) return undefined;
-    const value = (await secrets.get(config.gitTokenSecretId)).trim();
+    const raw = await secrets.get(config.gitTokenSecretId, { maxAge: SECRET_MAX_AGE_S });
+    const value = (typeof raw === 'string' ? raw : Buffer.from(raw ?? '').toString('utf8')).trim();
+    if (!value) {
+      throw new Error(
+        `Secret ${config.gitTokenSecretId} has no value: set one with aws secretsmanager put-secret-value --secret-id ${config.gitTokenSecretId} --secret-string ...`,
+      );
+    }
     if (value === TOKEN_PLACEHOLDER) {
       log.warn('the Git token secret still holds the placeholder: no token is used', {
         secretId: config.gitTokenSecretId,
@@ -121,7 +145,10 @@ export function createSyncRuntime(
   return {
     config,
     queue,
+    sqs,
     state,
+    clusterCredentials: credentials,
+    cleanup: () => cleanCache(config.cacheDir),
     async deps() {
       const tok = await token();
       if (!built || built.token !== tok) built = build(tok);
@@ -143,11 +170,59 @@ export function createSyncRuntime(
   };
 }
 
+/** Per environment, credentials from its own role (STS AssumeRole, refreshed before expiry). */
+function clusterCredentialProvider(
+  config: SyncConfig,
+  service: string,
+): (envName: string) => AwsCredentialIdentityProvider | undefined {
+  const cache = new Map<string, AwsCredentialIdentityProvider>();
+  return (envName) => {
+    if (!config.clusterRoles) return undefined;
+    const roleArn = config.clusterRoles[envName];
+    if (!roleArn) {
+      // Never fall back to the function's own identity when roles are configured.
+      throw new Error(
+        `no cluster role for environment ${envName} in SYNCWAVE_CLUSTER_ROLES: redeploy the stack`,
+      );
+    }
+    let provider = cache.get(envName);
+    if (!provider) {
+      provider = reuseUntilNearExpiry(
+        fromTemporaryCredentials({
+          params: {
+            RoleArn: roleArn,
+            RoleSessionName: `syncwave-${service}-${envName}`.slice(0, 64),
+            DurationSeconds: 3600,
+          },
+          ...(config.region ? { clientConfig: { region: config.region } } : {}),
+        }),
+      );
+      cache.set(envName, provider);
+    }
+    return provider;
+  };
+}
+
+/** One AssumeRole per session: the credentials are reused until 5 minutes before they expire. */
+function reuseUntilNearExpiry(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  let current: Promise<AwsCredentialIdentity> | undefined;
+  return async () => {
+    const hit = current && (await current.catch(() => undefined));
+    if (hit && (!hit.expiration || hit.expiration.getTime() - Date.now() > 5 * 60_000)) return hit;
+    current = provider();
+    return current;
+  };
+}
+
 /**
- * Cluster per environment: the EKS cluster and region SYNCWAVE_ENVIRONMENTS names for it (a fresh
- * token each call, reused below its lifetime), or the SYNCWAVE_KUBECONFIG cluster for all.
+ * Cluster per environment: the EKS cluster and region SYNCWAVE_ENVIRONMENTS names for it, reached
+ * with that environment's credentials and a token re-minted by age before each request (one
+ * KubeCluster per environment serves a job of any length); or the SYNCWAVE_KUBECONFIG cluster for all.
  */
-function clusterProvider(config: SyncConfig): (env: Environment) => Promise<Cluster> {
+function clusterProvider(
+  config: SyncConfig,
+  credentialsFor: (envName: string) => AwsCredentialIdentityProvider | undefined,
+): (env: Environment) => Promise<Cluster> {
   if (config.kubeconfigPath) {
     const path = config.kubeconfigPath;
     let cluster: Promise<KubeCluster> | undefined;
@@ -159,24 +234,50 @@ function clusterProvider(config: SyncConfig): (env: Environment) => Promise<Clus
       return cluster;
     };
   }
-  const auths = new Map<string, EksAuth>();
-  const clusters = new Map<string, { token: string; cluster: KubeCluster }>();
-  return async (env) => {
-    const deployed = config.environments.find((e) => e.name === env.name);
-    const name = deployed?.cluster ?? env.cluster;
-    const region = deployed?.region ?? config.region;
-    if (!region) throw new Error(`no region for the cluster of environment ${env.name}: set AWS_REGION`);
-    let auth = auths.get(region);
-    if (!auth) {
-      auth = new EksAuth({ client: new EKSClient({ region }), region });
-      auths.set(region, auth);
+  const clusters = new Map<string, Promise<KubeCluster>>();
+  return (env) => {
+    let found = clusters.get(env.name);
+    if (!found) {
+      found = eksCluster(config, env, credentialsFor(env.name));
+      found.catch(() => clusters.delete(env.name));
+      clusters.set(env.name, found);
     }
-    const token = await auth.token(name);
-    const key = `${region}/${name}`;
-    const hit = clusters.get(key);
-    if (hit?.token === token) return hit.cluster;
-    const cluster = new KubeCluster(await auth.clusterAccess(name));
-    clusters.set(key, { token, cluster });
-    return cluster;
+    return found;
   };
+}
+
+async function eksCluster(
+  config: SyncConfig,
+  env: Environment,
+  credentials: AwsCredentialIdentityProvider | undefined,
+): Promise<KubeCluster> {
+  const deployed = config.environments.find((e) => e.name === env.name);
+  const name = deployed?.cluster ?? env.cluster;
+  const region = deployed?.region ?? config.region;
+  if (!region) throw new Error(`no region for the cluster of environment ${env.name}: set AWS_REGION`);
+  const client = new EKSClient({ region, ...(credentials ? { credentials } : {}) });
+  const auth = new EksAuth({ client, region, ...(credentials ? { credentials } : {}) });
+  return new KubeCluster(await auth.clusterAccess(name));
+}
+
+/** Removes `<cacheDir>/checkouts` (each revision's files; the next job fetches what it needs). */
+async function cleanCache(cacheDir: string): Promise<{ cacheBytes: number }> {
+  await rm(join(cacheDir, 'checkouts'), { recursive: true, force: true });
+  return { cacheBytes: await bytesUnder(cacheDir) };
+}
+
+async function bytesUnder(dir: string): Promise<number> {
+  let total = 0;
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) total += await bytesUnder(path);
+    else if (e.isFile()) total += (await stat(path)).size;
+  }
+  return total;
 }

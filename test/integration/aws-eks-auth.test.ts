@@ -32,14 +32,45 @@ it('builds a KubeConfig from DescribeCluster and a cached token', async () => {
   expect(access.caData.length).toBeGreaterThan(0);
   expect(access.token).toMatch(/^k8s-aws-v1\./);
 
-  now = new Date('2026-11-27T10:09:00Z');
+  now = new Date('2026-11-27T10:04:59Z');
   expect(await auth.token('prod')).toBe(access.token);
-  now = new Date('2026-11-27T10:11:00Z');
-  expect(await auth.token('prod')).not.toBe(access.token);
+  now = new Date('2026-11-27T10:05:00Z');
+  const second = await auth.token('prod');
+  expect(second).not.toBe(access.token);
+  // Signed at the time it was minted (X-Amz-Date): EKS counts its 15 minutes from there.
+  expect(signedAt(second)).toBe('20261127T100500Z');
 
   const kc = await auth.kubeConfig('prod');
   expect(kc.getCurrentCluster()?.server).toBe(access.endpoint);
   expect(kc.getCurrentUser()?.token).toMatch(/^k8s-aws-v1\./);
+});
+
+const signedAt = (token: string) =>
+  new URL(Buffer.from(token.slice('k8s-aws-v1.'.length), 'base64url').toString()).searchParams.get(
+    'X-Amz-Date',
+  );
+
+it('asks for a token before every request: one access serves a job longer than a token lives', async () => {
+  let now = new Date('2026-11-27T10:00:00Z');
+  const auth = new EksAuth({ client: eks, region: aws.region, now: () => now });
+  const access = await auth.clusterAccess('prod');
+  const authorization = async () => {
+    const opts: { headers?: Record<string, string> } = {};
+    await access.applyToHTTPSOptions(opts);
+    return signedAt(String(opts.headers?.Authorization).replace(/^Bearer /, ''));
+  };
+  expect(await authorization()).toBe('20261127T100000Z');
+  now = new Date('2026-11-27T10:03:00Z');
+  expect(await authorization()).toBe('20261127T100000Z');
+  // A job running on for 40 minutes never sends a token older than the reuse window (5 minutes).
+  for (let minute = 6; minute <= 40; minute += 6) {
+    now = new Date(Date.UTC(2026, 10, 27, 10, minute));
+    const date = await authorization();
+    const ageMs =
+      now.getTime() -
+      Date.parse(date!.replace(/(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z/, '$1-$2-$3T$4:$5:$6Z'));
+    expect(ageMs).toBeLessThan(5 * 60_000);
+  }
 });
 
 it('says what to do for an unknown cluster', async () => {

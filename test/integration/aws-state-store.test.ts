@@ -3,8 +3,9 @@
  * clients), through the StateStore contract suite plus DynamoDB-specific checks.
  */
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SUPERSEDED_TAG } from '../../adapters/aws/bucket-layout.ts';
 import { DynamoStateStore } from '../../adapters/aws/dynamo-state-store.ts';
 import { S3DesiredStore } from '../../adapters/aws/s3-desired-store.ts';
 import { PARTITION_KEY, SORT_KEY } from '../../adapters/aws/table-schema.ts';
@@ -104,6 +105,31 @@ describe('DynamoStateStore specifics', () => {
     expect(raw.Item?.docGz?.B).toBeInstanceOf(Uint8Array);
     expect(raw.Item?.doc).toBeUndefined();
     expect(await store.listHistory('big', 'web')).toEqual([saved]);
+  });
+
+  it('tags the previous revision superseded (for the lifecycle rule), never the current one', async () => {
+    const desired = new S3DesiredStore({ client: s3, bucket: BUCKET });
+    const cm = (v: string) => [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'web' }, data: { v } },
+    ];
+    const tags = async (revision: string) =>
+      (
+        await s3.send(
+          new GetObjectTaggingCommand({ Bucket: BUCKET, Key: desired.key('life', 'web', revision) }),
+        )
+      ).TagSet ?? [];
+    await desired.putDesired('life', 'web', 'r1', cm('1'));
+    expect(await tags('r1')).toEqual([]);
+    expect(await desired.currentRevision('life', 'web')).toBe('r1');
+    await desired.putDesired('life', 'web', 'r2', cm('2'));
+    expect(await tags('r1')).toEqual([{ Key: SUPERSEDED_TAG, Value: 'true' }]);
+    expect(await tags('r2')).toEqual([]);
+    expect(await desired.currentRevision('life', 'web')).toBe('r2');
+    // The same revision again (a re-sync) stays current and untagged.
+    await desired.putDesired('life', 'web', 'r2', cm('2'));
+    expect(await tags('r2')).toEqual([]);
+    // Other apps are untouched, and the older revision is still readable until it expires.
+    expect(await desired.getDesired('life', 'web', 'r1')).toEqual(cm('1'));
   });
 
   it('stores desired state gzipped under a readable key', async () => {

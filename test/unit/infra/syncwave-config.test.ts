@@ -18,6 +18,8 @@ describe('parseSyncwaveConfig', () => {
       historyLimit: 10,
       logRetentionDays: 30,
       workerTimeoutSeconds: 300,
+      appStuckMinutes: 30,
+      ephemeralStorageMiB: 1024,
     });
   });
 

@@ -163,11 +163,11 @@ describe('SyncwaveStack', () => {
     t.resourceCountIs('AWS::SQS::QueuePolicy', 2); // enforceSSL on both
   });
 
-  it('feeds the worker from the queue with partial batch responses', () => {
+  it('feeds the worker one record per invocation, so environments (FIFO groups) run side by side', () => {
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
       FunctionName: { Ref: ids.worker },
-      BatchSize: 5,
+      BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
@@ -203,12 +203,26 @@ describe('SyncwaveStack', () => {
         },
         LifecycleConfiguration: {
           Rules: Match.arrayWith([
-            Match.objectLike({ Prefix: 'desired/', ExpirationInDays: 90, Status: 'Enabled' }),
             Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
           ]),
         },
       },
     });
+    // Only superseded revisions expire (tagged by S3DesiredStore): the current desired state, which
+    // drift compares against, stays however long an app goes untouched.
+    const rules = t.toJSON().Resources[ids.bucket].Properties.LifecycleConfiguration.Rules as Array<
+      Record<string, unknown>
+    >;
+    const expiring = rules.filter((r) => r.ExpirationInDays !== undefined);
+    expect(expiring).toEqual([
+      {
+        Id: 'expire-superseded-desired-state',
+        Prefix: 'desired/',
+        TagFilters: [{ Key: 'syncwave-superseded', Value: 'true' }],
+        ExpirationInDays: 90,
+        Status: 'Enabled',
+      },
+    ]);
     t.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -266,12 +280,11 @@ describe('SyncwaveStack', () => {
     ]);
     expect(actionsOn(s, 'WebhookSecret')).toEqual([]);
     expect(actionsOn(s, ids.dlq)).toEqual([]);
-    const describe = s.find((x) => x.Action === 'eks:DescribeCluster');
-    expect(JSON.stringify(describe?.Resource)).toContain(':cluster/dev-cluster');
-    expect(JSON.stringify(describe?.Resource)).toContain(':cluster/prod-cluster');
+    // No EKS permission of its own: clusters only through the environments' roles.
+    expect(s.flatMap((x) => [x.Action].flat()).filter((a) => String(a).startsWith('eks:'))).toEqual([]);
   });
 
-  it('grants the drift checker: state read/write, bucket read only, queue send only, git token, DescribeCluster', () => {
+  it('grants the drift checker: state read/write, bucket read only, queue send only, git token', () => {
     const s = statementsOf(t, ids.drift);
     expect(actionsOn(s, ids.bucket)).toEqual(['s3:GetBucket*', 's3:GetObject*', 's3:List*']);
     expect(actionsOn(s, ids.queue)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
@@ -279,7 +292,7 @@ describe('SyncwaveStack', () => {
       'secretsmanager:DescribeSecret',
       'secretsmanager:GetSecretValue',
     ]);
-    expect(s.some((x) => x.Action === 'eks:DescribeCluster')).toBe(true);
+    expect(s.flatMap((x) => [x.Action].flat()).filter((a) => String(a).startsWith('eks:'))).toEqual([]);
   });
 
   /** Access entries as { cluster, role logical id, groups, policy name }. */
@@ -287,7 +300,7 @@ describe('SyncwaveStack', () => {
     return Object.values(tpl.findResources('AWS::EKS::AccessEntry'))
       .map((r) => ({
         cluster: r.Properties.ClusterName,
-        role: r.Properties.PrincipalArn['Fn::GetAtt'][0],
+        role: r.Properties.PrincipalArn['Fn::GetAtt'][0] as string,
         type: r.Properties.Type,
         groups: r.Properties.KubernetesGroups ?? [],
         policies: (r.Properties.AccessPolicies as Array<Record<string, unknown>>).map((p) => ({
@@ -298,41 +311,110 @@ describe('SyncwaveStack', () => {
       .sort((a, b) => `${a.cluster}${a.role}`.localeCompare(`${b.cluster}${b.role}`));
   }
 
-  it('creates one access entry per cluster and role: admin + deployer group, view + observer group', () => {
-    const workerRole = t.toJSON().Resources[ids.worker].Properties.Role['Fn::GetAtt'][0];
-    const driftRole = t.toJSON().Resources[ids.drift].Properties.Role['Fn::GetAtt'][0];
-    const entry = (cluster: string, role: string) =>
-      role === workerRole
-        ? {
-            cluster,
-            role,
-            type: 'STANDARD',
-            groups: ['syncwave:deployer'],
-            policies: [{ name: 'AmazonEKSAdminPolicy', scope: { Type: 'cluster' } }],
-          }
-        : {
-            cluster,
-            role,
-            type: 'STANDARD',
-            groups: ['syncwave:observer'],
-            policies: [{ name: 'AmazonEKSViewPolicy', scope: { Type: 'cluster' } }],
-          };
-    // Two clusters (prod-cluster serves two environments) x (worker, drift).
+  /** The logical id of an environment's role (deployer or observer). */
+  function envRole(tpl: Template, kind: 'deployer' | 'observer', env: string): string {
+    return idOf(tpl, 'AWS::IAM::Role', {
+      Description: Match.stringLikeRegexp(`^syncwave ${kind} of environment ${env} `),
+    });
+  }
+
+  const roleOf = (tpl: Template, fnId: string): string =>
+    tpl.toJSON().Resources[fnId].Properties.Role['Fn::GetAtt'][0];
+
+  /** Statements of the policies attached to a role (by logical id). */
+  function roleStatements(tpl: Template, roleId: string): Array<Record<string, unknown>> {
+    return Object.values(tpl.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  }
+
+  it('gives each environment a deployer and an observer role with access to its own cluster only', () => {
+    const envs = [
+      ['dev', 'dev-cluster'],
+      ['prod', 'prod-cluster'],
+      ['prod-canary', 'prod-cluster'],
+    ] as const;
+    const expected = envs.flatMap(([env, cluster]) => [
+      {
+        cluster,
+        role: envRole(t, 'deployer', env),
+        type: 'STANDARD',
+        groups: ['syncwave:deployer'],
+        policies: [{ name: 'AmazonEKSAdminPolicy', scope: { Type: 'cluster' } }],
+      },
+      {
+        cluster,
+        role: envRole(t, 'observer', env),
+        type: 'STANDARD',
+        groups: ['syncwave:observer'],
+        policies: [{ name: 'AmazonEKSViewPolicy', scope: { Type: 'cluster' } }],
+      },
+    ]);
     expect(accessEntries(t)).toEqual(
-      [
-        entry('dev-cluster', driftRole),
-        entry('dev-cluster', workerRole),
-        entry('prod-cluster', driftRole),
-        entry('prod-cluster', workerRole),
-      ].sort((a, b) => `${a.cluster}${a.role}`.localeCompare(`${b.cluster}${b.role}`)),
+      expected.sort((a, b) => `${a.cluster}${a.role}`.localeCompare(`${b.cluster}${b.role}`)),
     );
+    // The functions' own roles have no access entry at all.
+    const principals = accessEntries(t).map((e) => e.role);
+    expect(principals).not.toContain(roleOf(t, ids.worker));
+    expect(principals).not.toContain(roleOf(t, ids.drift));
+    // Each role may describe its own cluster and nothing else.
+    for (const [env, cluster] of envs) {
+      for (const kind of ['deployer', 'observer'] as const) {
+        const statements = roleStatements(t, envRole(t, kind, env));
+        expect(statements).toHaveLength(1);
+        expect(statements[0]!.Action).toBe('eks:DescribeCluster');
+        expect(JSON.stringify(statements[0]!.Resource)).toMatch(new RegExp(`:cluster/${cluster}"`));
+      }
+    }
   });
 
-  it('gives the worker cluster admin only when asked', () => {
+  it('lets only the worker assume deployer roles and only the drift checker observer roles', () => {
+    const r = t.toJSON().Resources;
+    for (const env of ['dev', 'prod', 'prod-canary']) {
+      for (const [kind, fn] of [
+        ['deployer', ids.worker],
+        ['observer', ids.drift],
+      ] as const) {
+        const id = envRole(t, kind, env);
+        const trust = r[id].Properties.AssumeRolePolicyDocument.Statement;
+        expect(trust).toEqual([
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { AWS: { 'Fn::GetAtt': [roleOf(t, fn), 'Arn'] } },
+          },
+        ]);
+      }
+    }
+    const assumable = (fn: string) =>
+      statementsOf(t, fn)
+        .filter((x) => x.Action === 'sts:AssumeRole')
+        .map((x) => (x.Resource as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0])
+        .sort();
+    expect(assumable(ids.worker)).toEqual(
+      ['dev', 'prod', 'prod-canary'].map((e) => envRole(t, 'deployer', e)).sort(),
+    );
+    expect(assumable(ids.drift)).toEqual(
+      ['dev', 'prod', 'prod-canary'].map((e) => envRole(t, 'observer', e)).sort(),
+    );
+    expect(assumable(ids.webhook)).toEqual([]);
+  });
+
+  it("tells each function its environments' roles (SYNCWAVE_CLUSTER_ROLES)", () => {
+    const env = (id: string) => t.toJSON().Resources[id].Properties.Environment.Variables;
+    const roles = (id: string) => JSON.stringify(env(id).SYNCWAVE_CLUSTER_ROLES);
+    for (const e of ['dev', 'prod', 'prod-canary']) {
+      expect(roles(ids.worker)).toContain(envRole(t, 'deployer', e));
+      expect(roles(ids.worker)).not.toContain(envRole(t, 'observer', e));
+      expect(roles(ids.drift)).toContain(envRole(t, 'observer', e));
+    }
+    expect(env(ids.webhook).SYNCWAVE_CLUSTER_ROLES).toBeUndefined();
+  });
+
+  it('gives the deployer roles cluster admin only when asked', () => {
     const t2 = synth({ clusterAdmin: true });
-    const workerRole =
-      t2.toJSON().Resources[functionId(t2, /^syncwave worker/)].Properties.Role['Fn::GetAtt'][0];
-    for (const e of accessEntries(t2).filter((x) => x.role === workerRole)) {
+    const deployers = ['dev', 'prod', 'prod-canary'].map((e) => envRole(t2, 'deployer', e));
+    for (const e of accessEntries(t2).filter((x) => deployers.includes(x.role))) {
       expect(e.policies).toEqual([{ name: 'AmazonEKSClusterAdminPolicy', scope: { Type: 'cluster' } }]);
       expect(e.groups).toEqual([]);
     }
@@ -356,7 +438,6 @@ describe('SyncwaveStack', () => {
   });
 
   it('alarms on dead letters, sync failures and worker errors, and has a dashboard', () => {
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Namespace: 'AWS/SQS',
@@ -376,6 +457,75 @@ describe('SyncwaveStack', () => {
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.worker } }],
     });
     t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('alarms on drift read errors, webhook 5xx, and apps OutOfSync or Degraded for the configured time', () => {
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'syncwave',
+      MetricName: 'DriftReadErrors',
+      Dimensions: [{ Name: 'service', Value: 'drift' }],
+      Threshold: 1,
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Threshold: 1,
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.drift } }],
+    });
+    // 30 minutes (the default) of 5-minute periods, every one breaching.
+    for (const metric of ['AppsOutOfSync', 'AppsDegraded']) {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'syncwave',
+        MetricName: metric,
+        Dimensions: [{ Name: 'service', Value: 'drift' }],
+        Statistic: 'Minimum',
+        Period: 300,
+        EvaluationPeriods: 6,
+        DatapointsToAlarm: 6,
+      });
+    }
+    synth({ appStuckMinutes: 60 }).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AppsDegraded',
+      EvaluationPeriods: 12,
+    });
+  });
+
+  it('sends every alarm (and its return to OK) to one SNS topic, output, with an optional email', () => {
+    const topic = idOf(t, 'AWS::SNS::Topic');
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBe(8);
+    for (const a of alarms) {
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+      expect(a.Properties.OKActions).toEqual([{ Ref: topic }]);
+    }
+    t.hasOutput('AlarmTopicArn', { Value: { Ref: topic } });
+    t.resourceCountIs('AWS::SNS::Subscription', 0);
+    synth({ alarmEmail: 'ops@example.com' }).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    // The worker publishes failed syncs to it; nothing else may.
+    expect(actionsOn(statementsOf(t, ids.worker), topic)).toEqual(['sns:Publish']);
+    expect(actionsOn(statementsOf(t, ids.drift), topic)).toEqual([]);
+    expect(actionsOn(statementsOf(t, ids.webhook), topic)).toEqual([]);
+    expect(
+      t.toJSON().Resources[ids.worker].Properties.Environment.Variables.SYNCWAVE_ALARM_TOPIC_ARN,
+    ).toEqual({ Ref: topic });
+  });
+
+  it('gives worker and drift the configured /tmp, 1 GiB unless told', () => {
+    const r = t.toJSON().Resources;
+    expect(r[ids.worker].Properties.EphemeralStorage).toEqual({ Size: 1024 });
+    expect(r[ids.drift].Properties.EphemeralStorage).toEqual({ Size: 1024 });
+    expect(r[ids.webhook].Properties.EphemeralStorage).toBeUndefined();
+    const t2 = synth({ ephemeralStorageMiB: 4096 });
+    expect(t2.toJSON().Resources[functionId(t2, /^syncwave worker/)].Properties.EphemeralStorage).toEqual({
+      Size: 4096,
+    });
   });
 
   it('saves Logs Insights queries over all three log groups', () => {
@@ -408,6 +558,30 @@ describe('SyncwaveStack', () => {
     }
     expect(r[functionId(t2, /^syncwave webhook/)].Properties.VpcConfig).toBeUndefined();
     expect(t.toJSON().Resources[ids.worker].Properties.VpcConfig).toBeUndefined();
+    t2.hasOutput('FunctionSecurityGroupIds', { Value: 'sg-0c' });
+    t.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+  });
+
+  it('in a VPC without given groups, makes one for the functions, outputs it and allows it into the clusters', () => {
+    const t2 = synth({
+      vpc: { vpcId: 'vpc-0abc', subnetIds: ['subnet-0a'], clusterSecurityGroupIds: ['sg-0aaa', 'sg-0bbb'] },
+    });
+    const sg = idOf(t2, 'AWS::EC2::SecurityGroup', { VpcId: 'vpc-0abc' });
+    const r = t2.toJSON().Resources;
+    expect(r[functionId(t2, /^syncwave worker/)].Properties.VpcConfig.SecurityGroupIds).toEqual([
+      { 'Fn::GetAtt': [sg, 'GroupId'] },
+    ]);
+    for (const cluster of ['sg-0aaa', 'sg-0bbb']) {
+      t2.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        GroupId: cluster,
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [sg, 'GroupId'] },
+      });
+    }
+    t2.resourceCountIs('AWS::EC2::SecurityGroupIngress', 2);
+    t2.hasOutput('FunctionSecurityGroupIds', { Value: { 'Fn::GetAtt': [sg, 'GroupId'] } });
   });
 
   it('refuses an environment in another region than the stack', () => {

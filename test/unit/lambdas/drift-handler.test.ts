@@ -19,12 +19,14 @@ vi.mock('../../../lambdas/shared/sync-deps.ts', async () => {
     createSyncRuntime: () => ({
       config: syncConfigFromEnv(process.env),
       queue: { send: (job: Job) => send(job) },
-      state: {},
+      state: { listApps: async (env: string) => apps.filter((a) => a.env === env) },
       deps: async () => ({}),
+      cleanup: async () => ({ cacheBytes: 0 }),
     }),
   };
 });
 
+let apps: Array<{ env: string; app: string; health: { status: string } }> = [];
 type Handler = (event: unknown) => Promise<{ environments: Array<Record<string, unknown>> }>;
 let handler: Handler;
 let emitted: string[] = [];
@@ -50,6 +52,7 @@ beforeAll(async () => {
 beforeEach(() => {
   checkDrift.mockReset();
   send.mockReset();
+  apps = [];
   send.mockResolvedValue();
   emitted = [];
   const write = process.stdout.write.bind(process.stdout);
@@ -100,8 +103,9 @@ describe('drift handler', () => {
             jobs: [selfHeal('dev', 'backend')],
             outOfSync: ['backend', 'frontend'],
             drifted: [],
+            unknown: [],
           }
-        : { env: 'prod', head: 'b'.repeat(40), jobs: [], outOfSync: [], drifted: [] },
+        : { env: 'prod', head: 'b'.repeat(40), jobs: [], outOfSync: [], drifted: [], unknown: [] },
     );
     const summary = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.scheduler' });
     expect(checkDrift.mock.calls.map((c) => [c[0].name, c[2].repo])).toEqual([
@@ -116,7 +120,40 @@ describe('drift handler', () => {
     const out = metricsOut();
     expect(out).toContainEqual({ dims: ['service', 'env'], values: { AppsOutOfSync: 2 } });
     expect(out).toContainEqual({ dims: ['service', 'env'], values: { AppsOutOfSync: 0 } });
-    expect(out).toContainEqual({ dims: ['service'], values: { AppsOutOfSync: 2, DriftCorrections: 1 } });
+    expect(out).toContainEqual({
+      dims: ['service'],
+      values: { AppsOutOfSync: 2, DriftCorrections: 1, DriftReadErrors: 0, AppsDegraded: 0 },
+    });
+  });
+
+  it('counts apps it could not read and Degraded apps, per environment and in total', async () => {
+    apps = [
+      { env: 'dev', app: 'backend', health: { status: 'Degraded' } },
+      { env: 'dev', app: 'frontend', health: { status: 'Healthy' } },
+      { env: 'prod', app: 'db', health: { status: 'Degraded' } },
+    ];
+    const reason = 'cannot read live objects: Secret/web/creds: list forbidden (403)';
+    checkDrift.mockImplementation(async (env) => ({
+      env: env.name,
+      head: 'a'.repeat(40),
+      jobs: [],
+      outOfSync: [],
+      drifted: [],
+      unknown: env.name === 'dev' ? [{ app: 'backend', reason }] : [],
+    }));
+    const summary = await handler({});
+    expect(summary.environments).toMatchObject([
+      { env: 'dev', unknown: [{ app: 'backend', reason }], degraded: ['backend'] },
+      { env: 'prod', unknown: [], degraded: ['db'] },
+    ]);
+    const out = metricsOut();
+    expect(out).toContainEqual({ dims: ['service', 'env'], values: { DriftReadErrors: 1 } });
+    expect(out).toContainEqual({ dims: ['service', 'env'], values: { DriftReadErrors: 0 } });
+    expect(out.filter((m) => m.values.AppsDegraded === 1 && m.dims.includes('env'))).toHaveLength(2);
+    expect(out).toContainEqual({
+      dims: ['service'],
+      values: { AppsOutOfSync: 0, DriftCorrections: 0, DriftReadErrors: 1, AppsDegraded: 2 },
+    });
   });
 
   it('checks every environment before failing for the one that could not be checked', async () => {
@@ -128,6 +165,7 @@ describe('drift handler', () => {
         jobs: [selfHeal('prod', 'db')],
         outOfSync: ['db'],
         drifted: [],
+        unknown: [],
       };
     });
     await expect(handler({})).rejects.toThrow(/dev: cluster dev unreachable/);
