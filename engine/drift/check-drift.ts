@@ -81,13 +81,19 @@ async function appDrift(
 async function markUnknown(deps: EngineDeps, report: DriftReport, state: AppState, reason: string) {
   deps.log.warn('drift check failed', { env: report.env, app: state.app, error: reason });
   report.unknown.push({ app: state.app, reason });
-  if (state.syncStatus === 'Unknown' && state.comparisonError === reason) return;
-  await deps.state.putApp({
-    ...state,
-    syncStatus: 'Unknown',
-    comparisonError: reason,
-    updatedAt: deps.clock.now().toISOString(),
-  });
+  const seen = state.syncedRevision;
+  await updateAppState(deps.state, state, (current) =>
+    current &&
+    current.syncedRevision === seen &&
+    !(current.syncStatus === 'Unknown' && current.comparisonError === reason)
+      ? {
+          ...current,
+          syncStatus: 'Unknown',
+          comparisonError: reason,
+          updatedAt: deps.clock.now().toISOString(),
+        }
+      : undefined,
+  );
 }
 
 /**
@@ -156,9 +162,15 @@ export async function checkDrift(
     }
     if (state.comparisonError !== undefined) {
       // Comparable again: the status is what this comparison says.
-      const { comparisonError: _, ...rest } = state;
-      state = { ...rest, syncStatus: drifted.length ? 'OutOfSync' : 'Synced', updatedAt: now.toISOString() };
-      await deps.state.putApp(state);
+      const seen = state.syncedRevision;
+      const status = drifted.length ? 'OutOfSync' : 'Synced';
+      state =
+        (await updateAppState(deps.state, state, (current) => {
+          if (!current || current.syncedRevision !== seen || current.comparisonError === undefined)
+            return undefined;
+          const { comparisonError: _, ...rest } = current;
+          return { ...rest, syncStatus: status, updatedAt: now.toISOString() };
+        })) ?? state;
     }
     if (!drifted.length) continue;
     report.outOfSync.push(state.app);
