@@ -33,6 +33,7 @@ export function clusterErrorFromResponse(response: ErrorResponse): ClusterError 
     reason: status?.reason,
     serverMessage,
     conflicts,
+    attempts: response.attempts,
   };
   const said = serverMessage ? `: ${serverMessage}` : '';
   const http = `HTTP ${response.status}${status?.reason ? ` ${status.reason}` : ''}`;

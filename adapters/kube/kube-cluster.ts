@@ -132,6 +132,7 @@ export class KubeCluster implements Cluster {
     name: string,
     namespace?: string,
   ): Promise<KubeObject | undefined> {
+    requireName(kind, name, namespace, 'get');
     const info = await this.kindInfo(apiVersion, kind);
     if (info === undefined) return undefined;
     const ns = info.namespaced ? namespace : undefined;
@@ -188,6 +189,7 @@ export class KubeCluster implements Cluster {
     namespace: string | undefined,
     opts: DeleteOptions,
   ): Promise<void> {
+    requireName(kind, name, namespace, 'delete');
     const info = await this.kindInfo(apiVersion, kind);
     if (info === undefined) return;
     const ns = info.namespaced ? namespace : undefined;
@@ -247,4 +249,23 @@ export class KubeCluster implements Cluster {
     }
     return { info, namespace: info.namespaced ? obj.metadata.namespace : undefined, object };
   }
+}
+
+/**
+ * A get or delete without a name would address the whole collection (a LIST, a DELETE of every
+ * object of the kind): refused before any request.
+ */
+function requireName(
+  kind: string,
+  name: string | undefined,
+  namespace: string | undefined,
+  verb: string,
+): void {
+  if (typeof name === 'string' && name !== '') return;
+  throw new ClusterError({
+    code: 'Invalid',
+    object: objectName(kind, '(no name)', namespace),
+    detail: `${verb} needs a name; without one it would address every ${kind}`,
+    advice: 'give the object a metadata.name in Git',
+  });
 }

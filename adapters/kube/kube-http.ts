@@ -5,8 +5,8 @@ import { ClusterError } from './errors.ts';
 import type { KubeAccess } from './kube-access.ts';
 import {
   DEFAULT_RETRY_POLICY,
+  isRetryableAnswer,
   isRetryableError,
-  isRetryableStatus,
   type RetryPolicy,
   retryDelayMs,
 } from './retry-policy.ts';
@@ -45,7 +45,7 @@ export interface KubeResponse {
 
 /**
  * Raw JSON requests to the API server with the kubeconfig's credentials: a keep-alive
- * connection pool, bounded retries with backoff on 429/5xx/connection errors. Any HTTP answer
+ * connection pool, bounded retries with backoff on 409 races/429/5xx/connection errors (retry-policy.ts). Any HTTP answer
  * is returned (callers map error statuses); only a request that never got an answer throws.
  */
 export class KubeHttp {
@@ -80,7 +80,7 @@ export class KubeHttp {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const response = await this.#once(request);
-        if (!isRetryableStatus(response.status) || attempt >= this.#retry.maxAttempts) {
+        if (!isRetryableAnswer(response.status, response.body) || attempt >= this.#retry.maxAttempts) {
           return { ...response, attempts: attempt };
         }
         await sleep(retryDelayMs(this.#retry, attempt, response.headers['retry-after']));

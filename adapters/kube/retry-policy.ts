@@ -29,6 +29,25 @@ export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUS.has(status);
 }
 
+interface StatusBody {
+  reason?: string;
+  details?: { causes?: Array<{ reason?: string }> };
+}
+
+/**
+ * Whether an answer is worth asking again, the one place that decides: 429 and 5xx (but 501),
+ * and a 409 that is a race (the object changed under the request). A 409 that is a
+ * server-side apply conflict with another field manager, or AlreadyExists, is final, as is
+ * every other 4xx (an invalid object, a refusal): it fails at once with the server's message.
+ */
+export function isRetryableAnswer(status: number, body: unknown): boolean {
+  if (isRetryableStatus(status)) return true;
+  if (status !== 409) return false;
+  const s = (typeof body === 'object' && body !== null ? body : {}) as StatusBody;
+  if (s.reason === 'AlreadyExists') return false;
+  return !(s.details?.causes ?? []).some((c) => c.reason === 'FieldManagerConflict');
+}
+
 /** Connection resets, refusals and timeouts (including a keep-alive socket closed under us). */
 export function isRetryableError(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;

@@ -108,7 +108,10 @@ describe('drift compares as a sync does', () => {
     // pass writes what it found.
     const racing = new Proxy(t.state, {
       get(target, prop, receiver) {
-        if (prop !== 'listApps') return Reflect.get(target, prop, receiver).bind(target);
+        if (prop !== 'listApps') {
+          const value = Reflect.get(target, prop, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
         return async (env?: string) => {
           const listed = await target.listApps(env);
           if (!sync) sync = await t.push('database: one more ConfigMap');

@@ -173,4 +173,33 @@ describe('an environment follows its branch', () => {
     expect(result.message).toMatch(/app wave\(s\) 2 not synced/);
     expect((await t.state.getEnvironment(t.env))?.lastRevision).not.toBe(sha);
   });
+
+  it('an invalid object fails the sync at once with the API server message: one request, no retry', async () => {
+    await t.repo.write(
+      'apps/database/invalid.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_A_Valid_Name\ndata: {}\n',
+    );
+    const sha = await t.repo.commitAll('database: an invalid object');
+    const applies: string[] = [];
+    const counting = new Proxy(t.cluster, {
+      get(target, prop, receiver) {
+        if (prop !== 'apply') {
+          const value = Reflect.get(target, prop, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return (obj: KubeObject, opts: { dryRun: boolean }) => {
+          applies.push(`${obj.metadata.name}${opts.dryRun ? ' (dry run)' : ''}`);
+          return target.apply(obj, opts as never);
+        };
+      },
+    });
+    const result = await runJob(pushJob(t, sha), { ...t.deps, clusterFor: async () => counting });
+    expect(result.outcome).toBe('failed');
+    expect(result.message).toMatch(
+      /ConfigMap\/[^ ]+\/Not_A_Valid_Name: apply rejected as invalid \(HTTP 422 Invalid\)/,
+    );
+    expect(result.message).toMatch(/a lowercase RFC 1123 subdomain must consist of/);
+    expect(applies.filter((a) => a.startsWith('Not_A_Valid_Name'))).toEqual(['Not_A_Valid_Name (dry run)']);
+    expect(applies.filter((a) => !a.endsWith('(dry run)'))).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { isClusterError } from '../../adapters/kube/errors.ts';
+import { ClusterError, isClusterError } from '../../adapters/kube/errors.ts';
 import { KubeCluster } from '../../adapters/kube/kube-cluster.ts';
 import { KubeHttp } from '../../adapters/kube/kube-http.ts';
 import type { KubeObject } from '../../engine/model.ts';
@@ -315,11 +315,22 @@ describe('KubeCluster', () => {
       status: 404,
       object: 'ConfigMap/sw-missing-ns/x',
     });
-    await expect(cluster.apply(deployment(namespace, 'bad', -1), APPLY)).rejects.toMatchObject({
+    // Final at once: one request, the API server's own message kept.
+    const invalid = await cluster.apply(deployment(namespace, 'bad', -1), APPLY).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(ClusterError);
+    expect(invalid).toMatchObject({
       code: 'Invalid',
       status: 422,
+      reason: 'Invalid',
+      attempts: 1,
       object: `Deployment/${namespace}/bad`,
+      serverMessage: expect.stringMatching(/spec\.replicas: Invalid value: -1/),
     });
+    // Without a name, get and delete would address the whole collection: refused, no request.
+    await expect(cluster.get('v1', 'ConfigMap', '', namespace)).rejects.toMatchObject({ code: 'Invalid' });
+    await expect(
+      cluster.delete('batch/v1', 'Job', '', namespace, { propagationPolicy: 'Background' }),
+    ).rejects.toMatchObject({ code: 'Invalid' });
     await expect(
       cluster.apply(
         { apiVersion: 'nope.example.com/v1', kind: 'Thing', metadata: { name: 'x', namespace } },

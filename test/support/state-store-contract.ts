@@ -71,7 +71,10 @@ export function describeStateStoreContract(
         // The first read returns a copy that a sync overwrites right after it was read.
         const racing = new Proxy(store, {
           get(target, prop, receiver) {
-            if (prop !== 'getApp') return Reflect.get(target, prop, receiver).bind(target);
+            if (prop !== 'getApp') {
+              const value = Reflect.get(target, prop, receiver);
+              return typeof value === 'function' ? value.bind(target) : value;
+            }
             return async (e: string, a: string) => {
               const read = await target.getApp(e, a);
               if (!raced && read) {

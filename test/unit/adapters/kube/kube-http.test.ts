@@ -96,6 +96,34 @@ describe('KubeHttp', () => {
     http.close();
   });
 
+  it('asks once for an invalid object (422) and twice for a 409 race', async () => {
+    let calls = 0;
+    const url = await serve((req, _body, res) => {
+      calls += 1;
+      if (req.url?.startsWith('/invalid'))
+        return json(res, 422, {
+          kind: 'Status',
+          reason: 'Invalid',
+          message: 'spec.replicas: Invalid value: -1',
+        });
+      if (calls === 2)
+        return json(res, 409, {
+          kind: 'Status',
+          reason: 'Conflict',
+          message: 'the object has been modified',
+        });
+      json(res, 200, {});
+    });
+    const http = new KubeHttp(kubeConfig(url), { retry: { baseDelayMs: 1 } });
+
+    const invalid = await http.request({ method: 'PATCH', path: '/invalid', object: 'x', verb: 'apply' });
+    expect(invalid).toMatchObject({ status: 422, attempts: 1 });
+    expect(calls).toBe(1);
+    const raced = await http.request({ method: 'PATCH', path: '/raced', object: 'x', verb: 'apply' });
+    expect(raced).toMatchObject({ status: 200, attempts: 2 });
+    http.close();
+  });
+
   it('gives up after the bounded attempts and returns the last answer', async () => {
     const url = await serve((_req, _body, res) => json(res, 500, { kind: 'Status', message: 'boom' }));
     const http = new KubeHttp(kubeConfig(url), { retry: { maxAttempts: 3, baseDelayMs: 1 } });

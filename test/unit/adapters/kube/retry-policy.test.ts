@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RETRY_POLICY,
+  isRetryableAnswer,
   isRetryableError,
   isRetryableStatus,
   retryDelayMs,
@@ -12,6 +13,22 @@ describe('retry policy', () => {
     expect([200, 400, 404, 409, 501].some(isRetryableStatus)).toBe(false);
     expect(isRetryableError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
     expect(isRetryableError(new Error('certificate has expired'))).toBe(false);
+  });
+
+  it('classifies answers once: a 409 race is retried, an apply conflict, AlreadyExists and other 4xx are final', () => {
+    expect(isRetryableAnswer(503, {})).toBe(true);
+    expect(isRetryableAnswer(409, { reason: 'Conflict', message: 'the object has been modified' })).toBe(
+      true,
+    );
+    expect(
+      isRetryableAnswer(409, {
+        reason: 'Conflict',
+        details: { causes: [{ reason: 'FieldManagerConflict' }] },
+      }),
+    ).toBe(false);
+    expect(isRetryableAnswer(409, { reason: 'AlreadyExists' })).toBe(false);
+    for (const status of [400, 401, 403, 404, 405, 422, 501])
+      expect(isRetryableAnswer(status, {})).toBe(false);
   });
 
   it('backs off exponentially within bounds, and honours Retry-After up to the ceiling', () => {
