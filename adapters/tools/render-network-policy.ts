@@ -108,7 +108,7 @@ export class DestinationCheck {
     } catch {
       return undefined;
     }
-    if (!parsed.hostname) return undefined;
+    if (!parsed.hostname || parsed.protocol === 'file:') return undefined;
     const verdict = await this.check(parsed.hostname);
     return verdict.ok ? undefined : verdict.reason;
   }

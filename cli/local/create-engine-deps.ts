@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { KubeCluster } from '../../adapters/kube/kube-cluster.ts';
 import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
 import { ProcessToolRunner } from '../../adapters/tools/process-tool-runner.ts';
+import { renderSettingsFromEnv } from '../../adapters/tools/render-settings-from-env.ts';
 import type { Environment } from '../../engine/model.ts';
 import type { Cluster, Log, Source, StateStore, ToolRunner } from '../../engine/ports.ts';
 import { redactUrl } from '../../engine/redact-url.ts';
@@ -49,6 +50,7 @@ export function createEngineDeps(opts: LocalDepsOptions): EngineDeps {
     clusterFor,
     state: opts.state,
     tools: lazyTools(join(opts.cacheDir, 'home')),
+    renderLimits: renderSettingsFromEnv().limits,
     clock: systemClock,
     log: opts.log,
     cacheDir: opts.cacheDir,
@@ -57,13 +59,23 @@ export function createEngineDeps(opts: LocalDepsOptions): EngineDeps {
   };
 }
 
-/** helm and kubectl are found (or unpacked) on first use only: commands that render nothing never pay for it. */
+/**
+ * helm and kubectl are found (or unpacked) on first use only: commands that render nothing never
+ * pay for it. The render network policy comes from SYNCWAVE_RENDER_ALLOW (renderSettingsFromEnv).
+ */
 export function lazyTools(homeDir: string): ToolRunner {
+  const { network } = renderSettingsFromEnv();
   let runner: Promise<ToolRunner> | undefined;
+  const get = () => {
+    runner ??= ensureTools().then((tools) => new ProcessToolRunner({ tools, homeDir, network }));
+    return runner;
+  };
   return {
     async run(tool, args, o) {
-      runner ??= ensureTools().then((tools) => new ProcessToolRunner({ tools, homeDir }));
-      return (await runner).run(tool, args, o);
+      return (await get()).run(tool, args, o);
+    },
+    async refuseDestination(url) {
+      return (await get()).refuseDestination?.(url);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Environment } from '../model.ts';
 import type { Clock, Cluster, Log, Notifier, Source, StateStore, ToolRunner } from '../ports.ts';
 import type { PreviewPublisher } from '../preview/preview-publisher.ts';
+import type { RenderLimits } from '../render/render-limits.ts';
 
 /** The adapters a job runs with: AWS ones in Lambda, local ones in `syncwave serve` and the CLI. */
 export interface EngineDeps {
@@ -15,6 +16,8 @@ export interface EngineDeps {
   log: Log;
   /** Writable directory for helm dependency caches and temporary files. */
   cacheDir: string;
+  /** The operator's render limits over DEFAULT_RENDER_LIMITS (never taken from the repository). */
+  renderLimits?: Partial<RenderLimits>;
   /** Identifies this worker for environment leases. */
   owner: string;
   /** Repository name for commit statuses (owner/name). */

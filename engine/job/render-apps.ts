@@ -1,7 +1,7 @@
 import type { AppSpec } from '../app-spec.ts';
 import type { KubeObject } from '../model.ts';
-import type { Checkout, ToolRunner } from '../ports.ts';
-import { renderApp } from '../render/render-app.ts';
+import type { Checkout } from '../ports.ts';
+import { type RenderDeps, renderApp } from '../render/render-app.ts';
 
 export type RenderedApps =
   | { ok: true; objects: Map<string, KubeObject[]> }
@@ -11,7 +11,7 @@ export type RenderedApps =
 export async function renderApps(
   apps: readonly AppSpec[],
   checkout: Checkout,
-  deps: { tools: ToolRunner; cacheDir: string },
+  deps: RenderDeps,
 ): Promise<RenderedApps> {
   const objects = new Map<string, KubeObject[]>();
   const failures: Array<{ app: AppSpec; message: string }> = [];

@@ -97,7 +97,11 @@ async function runLeased(run: JobRun): Promise<JobResult> {
     return finishJob(run, done.size ? 'succeeded' : 'skipped', why, { converged: convergesTip });
   }
   await notify(run, 'pending', `syncing ${todo.map((a) => a.name).join(', ')}`);
-  const rendered = await renderApps(todo, checkout, { tools: deps.tools, cacheDir: deps.cacheDir });
+  const rendered = await renderApps(todo, checkout, {
+    tools: deps.tools,
+    cacheDir: deps.cacheDir,
+    limits: deps.renderLimits,
+  });
   if (!rendered.ok) return recordRenderFailures(run, rendered.failures, loaded.config);
   return syncWaves(run, {
     apps: todo,

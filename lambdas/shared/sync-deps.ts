@@ -36,6 +36,7 @@ import { GithubTarballSource } from '../../adapters/github/github-tarball-source
 import { KubeCluster } from '../../adapters/kube/kube-cluster.ts';
 import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
 import { ProcessToolRunner } from '../../adapters/tools/process-tool-runner.ts';
+import { renderSettingsFromEnv } from '../../adapters/tools/render-settings-from-env.ts';
 import type { Cluster, EngineDeps, Environment, Log, Notifier, Source } from '../../engine/index.ts';
 import { isGithubRepoName, type SyncConfig, statusRepoOf } from './sync-config.ts';
 
@@ -96,6 +97,8 @@ export function createSyncRuntime(
   const statusRepo = statusRepoOf(config);
   const credentials = clusterCredentialProvider(config, opts.service);
   const clusters = clusterProvider(config, credentials);
+  const render = renderSettingsFromEnv();
+  let runner: ProcessToolRunner | undefined;
   let built:
     | { token: string | undefined; source: Source; notifier?: Notifier; previews?: GithubCheckRuns }
     | undefined;
@@ -153,11 +156,18 @@ export function createSyncRuntime(
       const tok = await token();
       if (!built || built.token !== tok) built = build(tok);
       const tools = await ensureTools();
+      // One runner (and one egress proxy) per container; settings from the operator's environment.
+      runner ??= new ProcessToolRunner({
+        tools,
+        homeDir: join(config.cacheDir, 'home'),
+        network: render.network,
+      });
       return {
         source: built.source,
         clusterFor: clusters,
         state,
-        tools: new ProcessToolRunner({ tools, homeDir: join(config.cacheDir, 'home') }),
+        tools: runner,
+        renderLimits: render.limits,
         ...(built.notifier ? { notifier: built.notifier } : {}),
         ...(built.previews ? { previews: built.previews } : {}),
         clock: { now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },

@@ -40,7 +40,7 @@ function aliasBomb(prefix: string): string {
 export const HOSTILE_CASES: HostileCase[] = [
   {
     name: 'Files.Get of a symlink to /proc/self/environ',
-    apps: '  - { name: leak, path: apps/leak }',
+    apps: '  - { name: leak, path: apps/leak, syncPolicy: { automated: { prune: true } } }',
     files: {
       'apps/leak/Chart.yaml': chartYaml('leak'),
       'apps/leak/templates/cm.yaml': configMap('leak', '  env: {{ .Files.Get "leak.txt" | quote }}'),
@@ -52,7 +52,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'fail (.Files.Get ...) of a symlink outside, to put the secret in the error',
-    apps: '  - { name: fail, path: apps/fail }',
+    apps: '  - { name: fail, path: apps/fail, syncPolicy: { automated: { prune: true } } }',
     files: {
       'apps/fail/Chart.yaml': chartYaml('fail'),
       'apps/fail/templates/cm.yaml': '{{ fail (.Files.Get "files/secret.yaml") }}\n',
@@ -64,7 +64,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'symlinked app path',
-    apps: '  - { name: evil, path: apps/evil }',
+    apps: '  - { name: evil, path: apps/evil, syncPolicy: { automated: { prune: true } } }',
     files: { 'apps/good/cm.yaml': configMap('good', '  a: "1"') },
     links: { 'apps/evil': '{outside}' },
     names: 'apps/evil',
@@ -73,7 +73,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'symlinked values file',
-    apps: '  - { name: vals, path: apps/vals, helm: { valueFiles: [values-leak.yaml] } }',
+    apps: '  - { name: vals, path: apps/vals, syncPolicy: { automated: { prune: true } }, helm: { valueFiles: [values-leak.yaml] } }',
     files: {
       'apps/vals/Chart.yaml': chartYaml('vals'),
       'apps/vals/templates/cm.yaml': configMap('vals', '  leak: {{ .Values.leak | quote }}'),
@@ -85,7 +85,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'symlinked template',
-    apps: '  - { name: tpl, path: apps/tpl }',
+    apps: '  - { name: tpl, path: apps/tpl, syncPolicy: { automated: { prune: true } } }',
     files: { 'apps/tpl/Chart.yaml': chartYaml('tpl') },
     links: { 'apps/tpl/templates': '{outside}/templates' },
     names: 'apps/tpl/templates',
@@ -94,7 +94,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'file:// subchart outside the repository',
-    apps: '  - { name: parent, path: apps/parent }',
+    apps: '  - { name: parent, path: apps/parent, syncPolicy: { automated: { prune: true } } }',
     files: {
       'apps/parent/Chart.yaml': chartYaml(
         'parent',
@@ -108,7 +108,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'file:// subchart through a symlink',
-    apps: '  - { name: parent, path: apps/parent }',
+    apps: '  - { name: parent, path: apps/parent, syncPolicy: { automated: { prune: true } } }',
     files: {
       'apps/parent/Chart.yaml': chartYaml(
         'parent',
@@ -139,7 +139,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'kustomize resource ../../etc',
-    apps: '  - { name: kus, path: apps/kus }',
+    apps: '  - { name: kus, path: apps/kus, syncPolicy: { automated: { prune: true } } }',
     files: { 'apps/kus/kustomization.yaml': 'resources:\n  - ../../../../../../../../etc\n' },
     names: 'apps/kus/kustomization.yaml',
     stage: 'render',
@@ -147,7 +147,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'kustomize resource that is a symlink to /proc/self/environ',
-    apps: '  - { name: kus, path: apps/kus }',
+    apps: '  - { name: kus, path: apps/kus, syncPolicy: { automated: { prune: true } } }',
     files: { 'apps/kus/kustomization.yaml': 'resources:\n  - leak.yaml\n' },
     links: { 'apps/kus/leak.yaml': '/proc/self/environ' },
     names: 'apps/kus/leak.yaml',
@@ -156,7 +156,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'kustomize remote base (git, absent for renderers)',
-    apps: '  - { name: remote, path: apps/remote }',
+    apps: '  - { name: remote, path: apps/remote, syncPolicy: { automated: { prune: true } } }',
     files: {
       'apps/remote/kustomization.yaml':
         'resources:\n  - github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v1.0.6\n',
@@ -166,7 +166,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'kustomize remote resource on loopback',
-    apps: '  - { name: remote, path: apps/remote }',
+    apps: '  - { name: remote, path: apps/remote, syncPolicy: { automated: { prune: true } } }',
     files: { 'apps/remote/kustomization.yaml': 'resources:\n  - {internal}/cm.yaml\n' },
     names: 'apps/remote/kustomization.yaml',
     stage: 'render',
@@ -174,7 +174,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'helm dependency repository on loopback (127.0.0.1)',
-    apps: '  - { name: dep, path: apps/dep }',
+    apps: '  - { name: dep, path: apps/dep, syncPolicy: { automated: { prune: true } } }',
     files: {
       'apps/dep/Chart.yaml': chartYaml(
         'dep',
@@ -187,7 +187,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'helm dependency repository on loopback by name (localhost)',
-    apps: '  - { name: dep, path: apps/dep }',
+    apps: '  - { name: dep, path: apps/dep, syncPolicy: { automated: { prune: true } } }',
     files: {
       'apps/dep/Chart.yaml': chartYaml(
         'dep',
@@ -200,7 +200,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'helm dependency repository at the instance metadata address (169.254.169.254)',
-    apps: '  - { name: dep, path: apps/dep }',
+    apps: '  - { name: dep, path: apps/dep, syncPolicy: { automated: { prune: true } } }',
     files: {
       'apps/dep/Chart.yaml': chartYaml(
         'dep',
@@ -220,7 +220,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'alias bomb in a manifest',
-    apps: '  - { name: bomb, path: apps/bomb }',
+    apps: '  - { name: bomb, path: apps/bomb, syncPolicy: { automated: { prune: true } } }',
     files: {
       'apps/bomb/cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\nx:\n${aliasBomb('  ')}`,
     },
@@ -230,7 +230,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'too many documents',
-    apps: '  - { name: many, path: apps/many }',
+    apps: '  - { name: many, path: apps/many, syncPolicy: { automated: { prune: true } } }',
     files: {
       'apps/many/cms.yaml': Array.from(
         { length: 10_001 },
