@@ -32,6 +32,7 @@ export type {
   PreviewReport,
 } from './preview/preview-report.ts';
 export { previewTitle } from './preview/preview-title.ts';
+export { publisherByProvider } from './preview/publisher-by-provider.ts';
 export { queueGroupOf } from './preview/queue-group.ts';
 export { renderApp } from './render/render-app.ts';
 export { renderForConfig } from './render/render-for-config.ts';

@@ -7,9 +7,12 @@ import { resolveGitCredentials } from '../../adapters/git/git-auth.ts';
 import { openSource } from '../../adapters/git/open-source.ts';
 import { splitRepoUrl } from '../../adapters/git/repo-url.ts';
 import { GithubCheckRuns } from '../../adapters/github/github-check-runs.ts';
+import { GitlabMergeRequestNotes } from '../../adapters/gitlab/gitlab-merge-request-notes.ts';
 import { SqliteJobQueue } from '../../adapters/local/sqlite-job-queue.ts';
 import { SqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
 import type { Log } from '../../engine/ports.ts';
+import type { PreviewPublisher } from '../../engine/preview/preview-publisher.ts';
+import { publisherByProvider } from '../../engine/preview/publisher-by-provider.ts';
 import { createScrubber } from '../../engine/scrub-secrets.ts';
 import { repoIdentity } from '../../ingest/repo-identity.ts';
 import { CliError } from '../cli-error.ts';
@@ -36,6 +39,8 @@ interface ServeFlags {
   driftInterval: string;
   githubApiUrl?: string;
   githubTokenFile?: string;
+  gitlabApiUrl?: string;
+  gitlabTokenFile?: string;
   previewForks?: boolean;
   logFormat: LogFormat;
 }
@@ -95,6 +100,11 @@ export function registerServe(program: Command): void {
       'GitHub API base URL (GitHub Enterprise Server)',
       'https://api.github.com',
     )
+    .option(
+      '--gitlab-token-file <file>',
+      'GitLab token (api scope) for merge request previews as notes (or env SYNCWAVE_GITLAB_TOKEN)',
+    )
+    .option('--gitlab-api-url <url>', 'GitLab API base URL', 'https://gitlab.com/api/v4')
     .option('--preview-forks', 'also preview pull requests from forks (untrusted content; never applied)')
     .addOption(
       new Option('--log-format <format>', 'log lines')
@@ -168,14 +178,37 @@ async function makePrivateDir(dir: string): Promise<void> {
   await chmod(dir, 0o700);
 }
 
-/** Check runs for previews when a GitHub token is given; previews still run (and log) without one. */
-async function checkRunsOf(flags: ServeFlags): Promise<GithubCheckRuns | undefined> {
-  const token = flags.githubTokenFile
-    ? (await readFile(resolve(flags.githubTokenFile), 'utf8')).trim()
-    : process.env.SYNCWAVE_GITHUB_TOKEN;
-  if (!token) return undefined;
+async function tokenOf(file: string | undefined, envName: string): Promise<string | undefined> {
+  if (!file) return process.env[envName] || undefined;
+  try {
+    return (await readFile(resolve(file), 'utf8')).trim() || undefined;
+  } catch (err) {
+    throw new CliError(`${file}: ${(err as Error).message}; write the token into it`);
+  }
+}
+
+/** Where previews show: GitHub check runs and GitLab notes, each when its token is given. */
+async function previewPublisherOf(flags: ServeFlags): Promise<PreviewPublisher | undefined> {
+  const github = await tokenOf(flags.githubTokenFile, 'SYNCWAVE_GITHUB_TOKEN');
+  const gitlab = await tokenOf(flags.gitlabTokenFile, 'SYNCWAVE_GITLAB_TOKEN');
   const baseUrl = (flags.githubApiUrl ?? 'https://api.github.com').replace(/\/$/, '');
-  return new GithubCheckRuns({ octokit: new Octokit({ auth: token, baseUrl, userAgent: 'syncwave' }) });
+  return publisherByProvider({
+    ...(github
+      ? {
+          github: new GithubCheckRuns({
+            octokit: new Octokit({ auth: github, baseUrl, userAgent: 'syncwave' }),
+          }),
+        }
+      : {}),
+    ...(gitlab
+      ? {
+          gitlab: new GitlabMergeRequestNotes({
+            apiUrl: flags.gitlabApiUrl ?? 'https://gitlab.com/api/v4',
+            token: gitlab,
+          }),
+        }
+      : {}),
+  });
 }
 
 async function serve(given: ServeFlags): Promise<number> {
@@ -226,7 +259,7 @@ async function serve(given: ServeFlags): Promise<number> {
     // environment leases at once instead of waiting for them to expire.
     owner: `serve@${hostname()}:${dataDir}`,
   });
-  const previews = await checkRunsOf(flags);
+  const previews = await previewPublisherOf(flags);
   const app = createServeApp({
     deps: { ...deps, ...(previews ? { previews } : {}) },
     previewForks: flags.previewForks ?? false,

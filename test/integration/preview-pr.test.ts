@@ -1,9 +1,10 @@
 // Pull request previews end to end: `syncwave serve` as a process with a real git server on
 // loopback and the real control plane; pull_request webhooks signed as GitHub signs them. The one
 // stand-in is GitHub's check-runs API (POST/PATCH /repos/:owner/:repo/check-runs), which cannot
-// run here: a loopback HTTP server records what serve's GithubCheckRuns (Octokit) sends.
+// run here: a loopback HTTP server records what serve's GithubCheckRuns (Octokit) sends. It also
+// stands in for GitLab's merge request notes API (POST /api/v4/projects/:path/merge_requests/:iid/notes).
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,11 +20,13 @@ interface CheckCall {
 }
 
 const calls: CheckCall[] = [];
+const notes: CheckCall[] = [];
 let github: Server;
 let githubUrl: string;
 let s: ServeEnv;
 const TOKEN = `ghs_${randomBytes(8).toString('hex')}`;
 const PASSWORD = 'initial-password-value';
+const tokenFile = join(process.env.TMPDIR ?? '/tmp', `sw-preview-token-${process.pid}`);
 
 /** The stand-in: creates answer an id, updates 200; everything recorded. */
 async function startChecksStandIn(): Promise<void> {
@@ -33,6 +36,19 @@ async function startChecksStandIn(): Promise<void> {
       body += c.toString();
     });
     req.on('end', () => {
+      const note =
+        req.method === 'POST' &&
+        /^\/api\/v4\/projects\/[^/]+\/merge_requests\/\d+\/notes$/.test(req.url ?? '');
+      if (note) {
+        notes.push({
+          method: 'POST',
+          path: req.url!,
+          authorization: String(req.headers['private-token']),
+          body: JSON.parse(body),
+        });
+        res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":1}');
+        return;
+      }
       const create = req.method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/check-runs$/.test(req.url ?? '');
       const update = req.method === 'PATCH' && /^\/repos\/[^/]+\/[^/]+\/check-runs\/\d+$/.test(req.url ?? '');
       if (!create && !update) {
@@ -119,10 +135,18 @@ const secretYaml = (password: string) =>
 
 beforeAll(async () => {
   await startChecksStandIn();
-  const tokenFile = join(process.env.TMPDIR ?? '/tmp', `sw-preview-token-${process.pid}`);
   await writeFile(tokenFile, TOKEN, { mode: 0o600 });
   s = await serveEnv('prev', {
-    serveArgs: ['--github-api-url', githubUrl, '--github-token-file', tokenFile],
+    serveArgs: [
+      '--github-api-url',
+      githubUrl,
+      '--github-token-file',
+      tokenFile,
+      '--gitlab-api-url',
+      `${githubUrl}/api/v4`,
+      '--gitlab-token-file',
+      tokenFile,
+    ],
   });
   await writeFile(file('apps/database/secret.yaml'), secretYaml(PASSWORD));
   const { sha } = await s.push('develop with a Secret');
@@ -130,6 +154,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await rm(tokenFile, { force: true });
   await s?.stop();
   await new Promise((r) => github?.close(r));
 });
@@ -243,6 +268,43 @@ describe('pull request previews', () => {
     expect(log).toMatch(
       new RegExp(`superseded: pull request #${number} has a newer head ${second.slice(0, 7)}`),
     );
+  });
+
+  it('a GitLab merge request: the preview as a note on it', async () => {
+    const sha = await prBranch('gitlab-bump', async () => {
+      await s.repo.write('apps/frontend/values-dev.yaml', 'replicaCount: 5\n');
+    });
+    const res = await fetch(`${s.serve.url}/webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-gitlab-event': 'Merge Request Hook',
+        'x-gitlab-token': s.secret,
+        'x-gitlab-event-uuid': 'mr-delivery-1',
+      },
+      body: JSON.stringify({
+        object_kind: 'merge_request',
+        project: { path_with_namespace: 'example/gitops', git_http_url: s.remote },
+        object_attributes: {
+          iid: 12,
+          action: 'open',
+          source_branch: 'gitlab-bump',
+          target_branch: 'develop',
+          source_project_id: 1,
+          target_project_id: 1,
+          last_commit: { id: sha },
+        },
+      }),
+    });
+    expect(res.status).toBe(202);
+    const deadline = Date.now() + 90_000;
+    while (!notes.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
+    expect(notes.map((n) => n.path)).toEqual(['/api/v4/projects/example%2Fgitops/merge_requests/12/notes']);
+    expect(notes[0]?.authorization).toBe(TOKEN);
+    expect(notes[0]?.body.body).toContain(
+      `| \`Deployment/${s.ns('frontend')}/frontend\` | update | spec.replicas`,
+    );
+    expect(calls.filter((c) => c.body.head_sha === sha)).toEqual([]);
   });
 
   it('the deploy path is untouched: develop still deploys, and a closed pull request previews nothing', async () => {
