@@ -1,5 +1,6 @@
 import type { AppSpec } from '../app-spec.ts';
 import { diffObject, type ObjectDiff } from '../diff/diff-object.ts';
+import type { EngineDeps } from '../job/engine-deps.ts';
 import type { KubeObject } from '../model.ts';
 import { describeObject } from '../object-key.ts';
 import type { Checkout, Cluster, StateStore, ToolRunner } from '../ports.ts';
@@ -14,6 +15,8 @@ export interface PreviewAppDeps {
   state: StateStore;
   tools: ToolRunner;
   cacheDir: string;
+  /** The operator's render limits (EngineDeps.renderLimits), as for a sync's render. */
+  renderLimits?: EngineDeps['renderLimits'];
 }
 
 /**
@@ -27,7 +30,11 @@ export async function previewApp(
   deps: PreviewAppDeps,
 ): Promise<AppPreview> {
   const base = { app: app.name, wave: app.wave, notes: notesOf(app) };
-  const rendered = await renderApp(app, checkout, { tools: deps.tools, cacheDir: deps.cacheDir });
+  const rendered = await renderApp(app, checkout, {
+    tools: deps.tools,
+    cacheDir: deps.cacheDir,
+    limits: deps.renderLimits,
+  });
   if (!rendered.ok)
     return {
       ...base,

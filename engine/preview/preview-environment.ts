@@ -16,7 +16,10 @@ export interface PreviewRequest {
   changedPaths?: string[] | 'all';
 }
 
-export type PreviewDeps = Pick<EngineDeps, 'source' | 'clusterFor' | 'state' | 'tools' | 'cacheDir'>;
+export type PreviewDeps = Pick<
+  EngineDeps,
+  'source' | 'clusterFor' | 'state' | 'tools' | 'cacheDir' | 'renderLimits'
+>;
 
 /**
  * What merging `revision` into the environment's branch would do to the cluster: the apps the
@@ -63,6 +66,7 @@ export async function previewEnvironment(req: PreviewRequest, deps: PreviewDeps)
         state: deps.state,
         tools: deps.tools,
         cacheDir: deps.cacheDir,
+        ...(deps.renderLimits ? { renderLimits: deps.renderLimits } : {}),
       }),
     );
   return report({ outcome: outcomeOf(previews), ...base, apps: previews });
