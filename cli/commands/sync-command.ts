@@ -8,6 +8,7 @@ import { type JobResult, runJob } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
 import { chooseSyncApps } from '../local/choose-sync-apps.ts';
 import { createEngineDeps } from '../local/create-engine-deps.ts';
+import { loadPolicy } from '../local/load-policy.ts';
 import { openEnvironment } from '../local/open-repo.ts';
 import { jobResultView } from '../output/job-result-view.ts';
 import { formatOutput } from '../output/output-format.ts';
@@ -27,6 +28,7 @@ interface SyncFlags {
   automatedOnly?: boolean;
   output: string;
   verbose?: boolean;
+  policy?: string;
 }
 
 /** `syncwave sync --repo ... --env ENV`: one full sync (waves, health, prune) with no server. */
@@ -44,6 +46,10 @@ export function registerSync(program: Command): void {
       .option('--kubeconfig <file>', 'kubeconfig (default $KUBECONFIG or ~/.kube/config)')
       .option('--context <name>', "kubeconfig context (default: the environment's cluster name)")
       .option('--data-dir <dir>', 'state file and caches', '.syncwave/data')
+      .option(
+        '--policy <file>',
+        'destination policy: allowed namespaces and cluster-scoped kinds per environment',
+      )
       .option('--prune', 'delete objects no longer in Git')
       .option('--dry-run', 'plan and dry-run apply only')
       .option('--automated-only', 'only the apps a push would sync (those with an automated sync policy)')
@@ -108,6 +114,7 @@ async function sync(flags: SyncFlags): Promise<number> {
       kubeconfig: flags.kubeconfig,
       context: flags.context,
       repo: flags.repo,
+      policy: await loadPolicy(flags.policy),
     });
     const job: Job = {
       id: `cli-${randomUUID()}`,

@@ -5,6 +5,7 @@ import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
 import { ProcessToolRunner } from '../../adapters/tools/process-tool-runner.ts';
 import { renderSettingsFromEnv } from '../../adapters/tools/render-settings-from-env.ts';
 import type { Environment } from '../../engine/model.ts';
+import type { PolicySet } from '../../engine/policy/destination-policy.ts';
 import type { Cluster, Log, Source, StateStore, ToolRunner } from '../../engine/ports.ts';
 import { redactUrl } from '../../engine/redact-url.ts';
 import type { EngineDeps } from '../engine-api.ts';
@@ -24,6 +25,8 @@ export interface LocalDepsOptions {
   contextMap?: ReadonlyMap<string, string>;
   /** Repository named in commit statuses and jobs. */
   repo: string;
+  /** The operator's destination policy (`--policy FILE`); every destination allowed when absent. */
+  policy?: PolicySet;
   owner?: string;
 }
 
@@ -56,6 +59,7 @@ export function createEngineDeps(opts: LocalDepsOptions): EngineDeps {
     cacheDir: opts.cacheDir,
     owner: opts.owner ?? `${hostname()}-${process.pid}`,
     repo: redactUrl(opts.repo),
+    ...(opts.policy ? { policy: opts.policy } : {}),
   };
 }
 

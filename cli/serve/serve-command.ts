@@ -18,6 +18,7 @@ import { repoIdentity } from '../../ingest/repo-identity.ts';
 import { CliError } from '../cli-error.ts';
 import { action, parseDurationMs } from '../commands/command-kit.ts';
 import { createEngineDeps, parseContextMap } from '../local/create-engine-deps.ts';
+import { loadPolicy } from '../local/load-policy.ts';
 import { apiTokenPath, ensureApiToken } from './api-token.ts';
 import { createLog, type LogFormat } from './create-log.ts';
 import { createServeApp } from './serve-app.ts';
@@ -31,6 +32,7 @@ interface ServeFlags {
   webhookSecretFile?: string;
   webhookRepo?: string;
   gitCredentialsFile?: string;
+  policy?: string;
   dataDir: string;
   kubeconfig?: string;
   context?: string;
@@ -81,6 +83,10 @@ export function registerServe(program: Command): void {
     .option(
       '--git-credentials-file <file>',
       'file holding TOKEN or USERNAME:TOKEN for the repository (or env SYNCWAVE_GIT_TOKEN); not in --repo',
+    )
+    .option(
+      '--policy <file>',
+      'destination policy per environment: allowed namespaces and cluster-scoped kinds (default: all allowed)',
     )
     .option('--data-dir <dir>', 'state, queue and caches', '.syncwave/data')
     .option('--kubeconfig <file>', 'kubeconfig (default $KUBECONFIG or ~/.kube/config)')
@@ -233,6 +239,11 @@ async function serve(given: ServeFlags): Promise<number> {
   };
   currentSecret = await readWebhookSecret();
   const webhookRepo = expectedWebhookRepo(flags);
+  const policy = await loadPolicy(flags.policy);
+  if (!policy)
+    log.warn(
+      'no --policy: apps may write to any namespace and any cluster-scoped kind; see docs/security.md',
+    );
   if (webhookRepo === undefined)
     log.warn('--repo is a local path and --webhook-repo is not set: the webhook accepts no pushes');
   const dataDir = resolve(flags.dataDir);
@@ -254,6 +265,7 @@ async function serve(given: ServeFlags): Promise<number> {
     context: flags.context,
     contextMap: parseContextMap(flags.contextMap),
     repo: flags.repo,
+    policy,
     // One serve per data directory (its queue requeues every running job at start), so the lease
     // owner is the data directory: after a crash (SIGKILL) the next start takes over the
     // environment leases at once instead of waiting for them to expire.

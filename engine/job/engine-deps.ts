@@ -1,4 +1,5 @@
 import type { Environment } from '../model.ts';
+import type { PolicySet } from '../policy/destination-policy.ts';
 import type { Clock, Cluster, Log, Notifier, Source, StateStore, ToolRunner } from '../ports.ts';
 import type { PreviewPublisher } from '../preview/preview-publisher.ts';
 import type { RenderLimits } from '../render/render-limits.ts';
@@ -20,6 +21,8 @@ export interface EngineDeps {
   renderLimits?: Partial<RenderLimits>;
   /** Identifies this worker for environment leases. */
   owner: string;
+  /** The operator's destination policy (engine/policy); every destination is allowed when absent. */
+  policy?: PolicySet;
   /** Repository name for commit statuses (owner/name). */
   repo?: string;
   /** Overrides for tests and benchmarks. */

@@ -2,6 +2,7 @@ import type { AppSpec } from '../app-spec.ts';
 import { loadRepoConfig, type RepoConfig } from '../config/load-repo-config.ts';
 import { errorMessage } from '../errors.ts';
 import type { Environment } from '../model.ts';
+import { policyFailures } from '../policy/policy-preflight.ts';
 import type { Job } from '../ports.ts';
 import { runPreviewJob } from '../preview/run-preview-job.ts';
 import { renderForConfig } from '../render/render-for-config.ts';
@@ -103,6 +104,14 @@ async function runLeased(run: JobRun): Promise<JobResult> {
     limits: deps.renderLimits,
   });
   if (!rendered.ok) return recordRenderFailures(run, rendered.failures, loaded.config);
+  const refused = await policyFailures({
+    ...rendered,
+    policy: deps.policy,
+    env,
+    apps: todo,
+    cluster: () => deps.clusterFor(env),
+  });
+  if (refused.length) return recordRenderFailures(run, refused, loaded.config);
   return syncWaves(run, {
     apps: todo,
     objects: rendered.objects,

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { errorMessage } from '../errors.ts';
+import { EngineError, errorMessage } from '../errors.ts';
 import type { KubeObject } from '../model.ts';
 import { describeObject } from '../object-key.ts';
 import type { SyncTask, TaskResult } from '../operation.ts';
@@ -33,12 +33,19 @@ async function waitUntil(clock: Clock, timeoutMs: number, check: () => Promise<b
   return check();
 }
 
-/** A hook runs afresh on every sync: an earlier run of it is deleted first (BeforeHookCreation, also the only way a Job can run again). */
+/**
+ * A hook runs afresh on every sync: an earlier run of it is deleted first (BeforeHookCreation,
+ * also the only way a Job can run again), but only when this app owns it.
+ */
 async function recreateHook(task: SyncTask, opts: ApplyGroupOptions): Promise<void> {
   const { cluster } = opts;
   if (!task.hook) return;
   const existing = await cluster.get(task.apiVersion, task.kind, task.name, task.namespace);
   if (!existing) return;
+  if (!opts.ownedByApp(existing))
+    throw new EngineError(
+      `${describeObject(task)}: exists and is not owned by this app (another app's, or made by hand); a hook never deletes an object it does not own: rename the hook or remove that object`,
+    );
   await cluster.delete(task.apiVersion, task.kind, task.name, task.namespace, {
     propagationPolicy: 'Background',
   });

@@ -256,6 +256,8 @@ async function deleteHooks(
 ): Promise<void> {
   for (const t of tasks) {
     if (!t.hook?.deletePolicies.includes(policy)) continue;
+    const live = await ctx.cluster.get(t.apiVersion, t.kind, t.name, t.namespace).catch(() => undefined);
+    if (!live || !ownedByApp(ctx.app)(live)) continue;
     await ctx.cluster
       .delete(t.apiVersion, t.kind, t.name, t.namespace, { propagationPolicy: 'Background' })
       .catch(() => undefined);
