@@ -5,7 +5,7 @@ import { keyOf, objectKey } from '../object-key.ts';
 import { hookPhasesOf } from '../plan/annotations.ts';
 import type { Cluster, StateStore } from '../ports.ts';
 import { compareLive } from './compare-live.ts';
-import { ownedByApp } from './owned-by-app.ts';
+import { ownedByApp, ownedOrAdoptable } from './owned-by-app.ts';
 import { prepareDesired } from './prepare-desired.ts';
 
 export interface AppDiff {
@@ -34,7 +34,7 @@ export async function diffApp(
     force: false,
     concurrency: 8,
     ignoreDifferences: app.ignoreDifferences,
-    ownedByApp: ownedByApp(app),
+    ownedByApp: ownedOrAdoptable(app),
   });
   const out: ObjectDiff[] = [];
   const desiredKeys = new Set<string>();

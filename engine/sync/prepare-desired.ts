@@ -4,9 +4,10 @@ import type { Cluster } from '../ports.ts';
 import { assignNamespaces } from '../render/assign-namespaces.ts';
 import { TRACKING_ANNOTATION, trackingId } from '../render/tracking.ts';
 import { type HookRun, nameGeneratedHooks } from './generated-hooks.ts';
+import { isArgoCdObject } from './owned-by-app.ts';
 
 /**
- * Final touches before planning: namespaces where the chart did not put them, names for this
+ * Final touches before planning: Argo CD's own objects (Applications...) left out, namespaces where the chart did not put them, names for this
  * sync's runs of generateName hooks (left out without `hookRun`), the tracking annotation
  * computed on the final identity, and the app's Namespace when CreateNamespace=true. Returns the
  * objects to sync and the namespace to create, if any.
@@ -18,7 +19,10 @@ export async function prepareDesired(
   opts: { hookRun?: HookRun } = {},
 ): Promise<{ objects: KubeObject[]; createNamespace?: KubeObject }> {
   const placed = await assignNamespaces(
-    nameGeneratedHooks(rendered, opts.hookRun),
+    nameGeneratedHooks(
+      rendered.filter((o) => !isArgoCdObject(o)),
+      opts.hookRun,
+    ),
     app.namespace,
     async (apiVersion, kind) => {
       const info = await cluster.kindInfo(apiVersion, kind);

@@ -10,7 +10,7 @@ import { applyGroup } from './apply-group.ts';
 import { type Comparison, compareLive } from './compare-live.ts';
 import { missingNamespaces } from './missing-namespaces.ts';
 import { observeHealth } from './observe-health.ts';
-import { ownedByApp } from './owned-by-app.ts';
+import { ownedByApp, ownedOrAdoptable } from './owned-by-app.ts';
 import { prepareDesired } from './prepare-desired.ts';
 import { pruneObjects } from './prune-objects.ts';
 import { recordSync } from './record-sync.ts';
@@ -95,7 +95,7 @@ export async function syncApp(given: SyncContext, rendered: readonly KubeObject[
     force: ctx.request.force || ctx.app.syncPolicy.syncOptions.force,
     concurrency: ctx.concurrency,
     ignoreDifferences: ctx.app.ignoreDifferences,
-    ownedByApp: ownedByApp(ctx.app),
+    ownedByApp: ownedOrAdoptable(ctx.app),
     applied: ctx.request.dryRun ? undefined : prior?.applied,
     creates: { namespaces: newNamespace ? [newNamespace.metadata.name] : [] },
   });
@@ -208,7 +208,7 @@ async function runGroups(
         cluster: ctx.cluster,
         clock: ctx.clock,
         force: ctx.request.force || ctx.app.syncPolicy.syncOptions.force,
-        ownedByApp: ownedByApp(ctx.app),
+        ownedByApp: ownedOrAdoptable(ctx.app),
         concurrency: ctx.concurrency,
       });
       for (const r of applied) results.set(r.key, r);
@@ -275,7 +275,7 @@ async function runSyncFailHooks(
     cluster: ctx.cluster,
     clock: ctx.clock,
     force: false,
-    ownedByApp: ownedByApp(ctx.app),
+    ownedByApp: ownedOrAdoptable(ctx.app),
     concurrency: ctx.concurrency,
   });
   for (const r of applied) results.set(r.key, r);
