@@ -14,11 +14,13 @@ function initTarget(name: string, sdk: 'runtime' | 'bundled'): number | undefine
   return sdk === 'bundled' ? 300 : undefined;
 }
 
-function dirBytes(dir: string): number {
+/** Bytes of the JavaScript under `dir` (not dist/tools/, the helm and kubectl zip). */
+function jsBytes(dir: string): number {
   return readdirSync(dir).reduce((sum, name) => {
     const path = join(dir, name);
     const st = statSync(path);
-    return sum + (st.isDirectory() ? dirBytes(path) : st.size);
+    if (st.isDirectory()) return sum + (name === 'tools' ? 0 : jsBytes(path));
+    return sum + (name.endsWith('.js') ? st.size : 0);
   }, 0);
 }
 
@@ -57,10 +59,10 @@ export async function benchBundles(options: BundleLambdasOptions = {}): Promise<
     rows.push(
       result(
         'bundle/cli-dist',
-        Math.round(dirBytes(join(ROOT, 'dist')) / 1024),
+        Math.round(jsBytes(join(ROOT, 'dist')) / 1024),
         'KB',
         undefined,
-        'dist/ (npm run build), every chunk',
+        'JavaScript in dist/ (npm run build), every chunk',
       ),
       result(
         'bundle/cli-help',

@@ -143,6 +143,20 @@ export async function benchEngineSync(options: BenchEngineSyncOptions = {}): Pro
     const [kNoop] = await time(apply);
     return { syncwaveFirstMs: first, syncwaveNoopMs: noop, kubectlFirstMs: kFirst, kubectlNoopMs: kNoop };
   } finally {
+    if (options.kubeconfig) {
+      // A shared control plane: leave it as found.
+      const { kubectl } = await ensureTools();
+      await run(kubectl, [
+        '--kubeconfig',
+        options.kubeconfig,
+        'delete',
+        'namespace',
+        `bench-syncwave${suffix}`,
+        `bench-kubectl${suffix}`,
+        '--ignore-not-found',
+        '--wait=false',
+      ]).catch(() => {});
+    }
     await cluster.stop();
   }
 }
