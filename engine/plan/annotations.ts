@@ -36,6 +36,8 @@ export function hookPhasesOf(obj: KubeObject): HookKind[] | undefined {
     .split(',')
     .map((p) => p.trim())
     .filter((p): p is HookKind => ['PreSync', 'Sync', 'PostSync', 'SyncFail', 'Skip'].includes(p));
+  // PreDelete/PostDelete hooks run when an app is deleted, which a sync never does: never applied.
+  if (phases.length === 0 && /\b(PreDelete|PostDelete)\b/.test(raw)) return ['Skip'];
   return phases.length ? phases : undefined;
 }
 
