@@ -1,27 +1,9 @@
 import { parse } from 'yaml';
 import type { AppSpec } from '../app-spec.ts';
 import type { Environment } from '../model.ts';
+import type { ArgoSource } from './argo-source.ts';
 import { pickSource } from './argo-sources.ts';
 import type { RawApp } from './schema.ts';
-
-export interface ArgoSource {
-  repoURL?: string;
-  path?: string;
-  targetRevision?: string;
-  chart?: string;
-  helm?: {
-    releaseName?: string;
-    valueFiles?: string[];
-    values?: string;
-    valuesObject?: Record<string, unknown>;
-    parameters?: Array<{ name: string; value: string }>;
-    skipCrds?: boolean;
-  };
-  directory?: { recurse?: boolean; include?: string; exclude?: string };
-  kustomize?: unknown;
-  plugin?: unknown;
-  ref?: string;
-}
 
 export interface ArgoApplication {
   apiVersion?: string;
@@ -138,4 +120,4 @@ export function targetsEnvironment(targetRevision: string | undefined, env: Envi
   return targetRevision === env.branch || targetRevision === `refs/heads/${env.branch}`;
 }
 
-export type { AppSpec };
+export type { AppSpec, ArgoSource };

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ArgoSource } from './argo-application.ts';
+import type { ArgoSource } from './argo-source.ts';
 
 /** Value files of a chart from a repository that come from this repository (`$ref/...`): `$repo/<path>`. */
 export const REPO_VALUE_FILE = '$repo/';
