@@ -6,6 +6,7 @@ import { colourDiff, colours } from './colour.ts';
 const ACTION: Record<string, (s: string) => string> = {
   create: colours.green,
   update: colours.yellow,
+  adopt: colours.yellow,
   prune: colours.red,
   orphan: colours.dim,
 };
@@ -26,7 +27,12 @@ function appLines(app: AppPreview): string[] {
   if (app.status === 'unchanged') return [`${head}  ${colours.green('no changes')}`, ...notes];
   const lines = [head, ...notes];
   for (const o of app.objects) {
-    const word = o.action === 'orphan' ? 'orphan (prune is off)' : o.action;
+    const word =
+      o.action === 'orphan'
+        ? 'orphan (prune is off)'
+        : o.action === 'adopt'
+          ? 'adopt (exists, not owned by this app; live content not shown)'
+          : o.action;
     lines.push(
       `  ${(ACTION[o.action] ?? String)(word.padEnd(7))} ${o.object}${o.paths.length ? `  ${colours.dim(o.paths.join(', '))}` : ''}`,
     );

@@ -6,6 +6,7 @@ import { describeObject } from '../object-key.ts';
 import type { Checkout, Cluster, StateStore, ToolRunner } from '../ports.ts';
 import { renderApp } from '../render/render-app.ts';
 import { diffApp } from '../sync/diff-app.ts';
+import { ownedByApp } from '../sync/owned-by-app.ts';
 import { prepareDesired } from '../sync/prepare-desired.ts';
 import type { AppPreview, PreviewAction, PreviewObject } from './preview-report.ts';
 
@@ -45,9 +46,11 @@ export async function previewApp(
   const diff = await diffApp(app, rendered.objects, { cluster: deps.cluster, state: deps.state });
   const prepared = await prepareDesired(app, rendered.objects, deps.cluster);
   const rejectedKeys = new Set(diff.rejected.map((r) => r.key));
-  const objects: PreviewObject[] = diff.objects
-    .filter((d) => d.change !== 'unchanged' && !rejectedKeys.has(d.key))
-    .map((d) => previewObject(app, d));
+  const objects: PreviewObject[] = [];
+  for (const d of diff.objects) {
+    if (d.change === 'unchanged' || rejectedKeys.has(d.key)) continue;
+    objects.push(await previewObject(app, d, deps.cluster));
+  }
   const namespace = await namespaceToCreate(app, prepared.createNamespace, deps.cluster);
   if (namespace) objects.unshift(namespace);
   if (diff.rejected.length)
@@ -75,9 +78,18 @@ function actionOf(app: AppSpec, change: ObjectDiff['change']): PreviewAction {
   return prunes ? 'prune' : 'orphan';
 }
 
-/** diffApp's view of one object: its unified diff has Secret values masked already (diffObject). */
-function previewObject(app: AppSpec, d: ObjectDiff): PreviewObject {
-  return { object: describeObject(d), action: actionOf(app, d.change), paths: d.paths, diff: d.unified };
+/**
+ * diffApp's view of one object (Secret values masked by diffObject already). A changed object the
+ * app does not own yet (no tracking id of this app on it) would be taken over: it is listed as
+ * 'adopt' without its diff or fields, so a pull request cannot read live objects it names.
+ */
+async function previewObject(app: AppSpec, d: ObjectDiff, cluster: Cluster): Promise<PreviewObject> {
+  const object = describeObject(d);
+  if (d.change === 'modified') {
+    const live = await cluster.get(d.apiVersion, d.kind, d.name, d.namespace);
+    if (!live || !ownedByApp(app)(live)) return { object, action: 'adopt', paths: [], diff: '' };
+  }
+  return { object, action: actionOf(app, d.change), paths: d.paths, diff: d.unified };
 }
 
 /** CreateNamespace=true and the namespace is not there yet: the sync creates it first. */

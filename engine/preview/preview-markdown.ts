@@ -17,6 +17,7 @@ export interface PreviewMarkdown {
 const ACTION_WORD: Record<PreviewObject['action'], string> = {
   create: 'create',
   update: 'update',
+  adopt: 'take over (exists, not owned by this app; live content not shown)',
   prune: 'prune',
   orphan: 'left in the cluster (prune is off)',
 };

@@ -4,8 +4,12 @@
  * check run or a GitLab note.
  */
 
-/** What a merge would do to one object. 'orphan': Git drops it but the app does not prune. */
-export type PreviewAction = 'create' | 'update' | 'prune' | 'orphan';
+/**
+ * What a merge would do to one object. 'adopt': it exists in the cluster without this app's
+ * tracking id and a sync would take it over (its live content is not shown); 'orphan': Git drops
+ * it but the app does not prune.
+ */
+export type PreviewAction = 'create' | 'update' | 'adopt' | 'prune' | 'orphan';
 
 export interface PreviewObject {
   /** `Kind/namespace/name`. */

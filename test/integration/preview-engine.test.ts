@@ -59,6 +59,37 @@ describe('preview job', () => {
     expect((await e.state.listHistory(e.env, 'frontend')).map((h) => h.revision)).not.toContain(head);
   });
 
+  it('hostile: a pull request naming a live object the app does not own sees that it would be taken over, never its content', async () => {
+    const kubeconfig = process.env.KUBECONFIG ?? '';
+    await kubectl(kubeconfig, [
+      'create',
+      'configmap',
+      'not-ours',
+      '-n',
+      e.ns('database'),
+      '--from-literal=other=live-value-never-shown',
+    ]);
+    await e.repo.git('checkout', '-q', '-b', 'read-live', 'develop');
+    await e.repo.write(
+      'apps/database/not-ours.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-ours\ndata:\n  token: from-git\n',
+    );
+    const head = await e.repo.commitAll('name a live object');
+    await e.repo.checkout('develop');
+    const result = await e.run({
+      reason: 'preview',
+      revision: head,
+      pullRequest: { provider: 'github', number: 2, headRef: 'read-live', fork: false },
+    });
+    const app = result.preview?.apps.find((a) => a.app === 'database');
+    expect(app?.status).toBe('changes');
+    if (app?.status !== 'changes') return;
+    expect(app.objects).toEqual([
+      { object: `ConfigMap/${e.ns('database')}/not-ours`, action: 'adopt', paths: [], diff: '' },
+    ]);
+    expect(JSON.stringify(result)).not.toContain('live-value-never-shown');
+  });
+
   it('the preview cluster passes dry runs and refuses every write', async () => {
     const cluster = dryRunOnly(e.cluster);
     const cm: KubeObject = {
