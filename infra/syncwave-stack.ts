@@ -219,6 +219,10 @@ export class SyncwaveStack extends Stack {
     new CfnOutput(this, 'TableName', { value: storage.table.tableName });
     new CfnOutput(this, 'BucketName', { value: storage.bucket.bucketName });
     new CfnOutput(this, 'QueueUrl', { value: jobs.queue.queueUrl });
+    new CfnOutput(this, 'Environments', {
+      value: JSON.stringify(config.environments.map((e) => ({ name: e.name, branch: e.branch }))),
+      description: 'Environments and their branches (read by `syncwave app ... --aws`)',
+    });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: alarmTopic.topicArn,
       description: 'SNS topic of every alarm and of a message per failed sync: subscribe email or chat to it',

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { shortRevision } from '../../engine/short-revision.ts';
 import type { AppState } from '../../engine/state.ts';
 import { CliError } from '../cli-error.ts';
-import type { ApiClient } from '../client/api-client.ts';
 import type { JobAccepted, JobStatusResponse } from '../client/api-types.ts';
+import type { AppClient } from '../client/app-client.ts';
 import { EXIT } from '../exit-codes.ts';
 import { appDetailView } from '../output/app-detail-view.ts';
 import { appListTable, appWatchLine } from '../output/app-list-table.ts';
@@ -25,7 +25,9 @@ import {
 export function registerApp(program: Command): void {
   const app = program
     .command('app')
-    .description('apps of a running syncwave serve (--server, env SYNCWAVE_SERVER)');
+    .description(
+      'apps of a running syncwave serve (--server, env SYNCWAVE_SERVER) or of a deployed AWS stack (--aws, env SYNCWAVE_STACK)',
+    );
 
   addServerOptions(app.command('list').description('apps with sync status, health, revision and last sync'))
     .option('-w, --watch', 'after the list, print a line per change of sync status or health')
@@ -170,7 +172,7 @@ async function list(opts: ServerOptions & { watch?: boolean; interval: string })
 
 /** Waits for a queued job and prints its result; exit 1 when it failed. */
 async function followJob(
-  client: ApiClient,
+  client: AppClient,
   accepted: JobAccepted,
   opts: ServerOptions & { async?: boolean; timeout: string },
 ): Promise<number> {

@@ -1,7 +1,9 @@
 import { type Command, Option } from 'commander';
 import { createScrubber } from '../../engine/scrub-secrets.ts';
+import { lazyAwsAppClient } from '../aws/lazy-aws-app-client.ts';
 import { CliError } from '../cli-error.ts';
 import { ApiClient, DEFAULT_SERVER } from '../client/api-client.ts';
+import type { AppClient } from '../client/app-client.ts';
 import { readApiToken } from '../client/read-api-token.ts';
 import { EXIT } from '../exit-codes.ts';
 import { OUTPUT_FORMATS, type OutputFormat, parseOutputFormat } from '../output/output-format.ts';
@@ -13,6 +15,8 @@ export interface ServerOptions {
   dataDir?: string;
   env?: string;
   output: string;
+  /** A deployed stack instead of serve: true (SYNCWAVE_STACK or `syncwave`) or its name. */
+  aws?: boolean | string;
 }
 
 export function addOutputOption(cmd: Command): Command {
@@ -36,11 +40,24 @@ export function addServerOptions(cmd: Command): Command {
       '--data-dir <dir>',
       "serve's data directory, whose api-token the CLI sends (env SYNCWAVE_DATA_DIR, default .syncwave/data)",
     )
-    .option('--env <name>', 'environment of the app (needed when the app is in several)');
+    .option('--env <name>', 'environment of the app (needed when the app is in several)')
+    .option(
+      '--aws [stack]',
+      'a deployed AWS stack instead of serve (env SYNCWAVE_STACK; default stack name syncwave): state from its DynamoDB table, syncs queued on its SQS queue, credentials from the AWS default chain',
+    );
   return addOutputOption(cmd);
 }
 
-export function clientOf(opts: ServerOptions): ApiClient {
+/** The stack `--aws [NAME]` or SYNCWAVE_STACK names, when the command goes to AWS. */
+export function awsStackOf(opts: Pick<ServerOptions, 'aws'>, env = process.env): string | undefined {
+  if (typeof opts.aws === 'string' && opts.aws) return opts.aws;
+  if (opts.aws === true) return env.SYNCWAVE_STACK || 'syncwave';
+  return env.SYNCWAVE_STACK || undefined;
+}
+
+export function clientOf(opts: ServerOptions): AppClient {
+  const stack = awsStackOf(opts);
+  if (stack) return lazyAwsAppClient({ stack, env: process.env });
   return new ApiClient({
     server: opts.server,
     token: readApiToken({ token: opts.token, dataDir: opts.dataDir, env: process.env }),

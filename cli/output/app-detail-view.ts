@@ -26,6 +26,8 @@ export function appDetailView(detail: AppDetail, now: Date): string {
     `Sync Status:   ${statusColour(app.syncStatus)}`,
     `Health:        ${statusColour(app.health.status)}${app.health.message ? ` - ${app.health.message}` : ''}`,
   ];
+  if (app.comparisonError)
+    lines.push(`Condition:     ${colours.yellow('ComparisonError')} ${app.comparisonError}`);
   if (app.automationPaused)
     lines.push(
       `Automation:    ${colours.yellow('paused')} (after a rollback; run \`syncwave app resume ${app.app}\`)`,

@@ -86,7 +86,7 @@ export function createSyncRuntime(
 ): SyncRuntime {
   const log = engineLog(opts.logger);
   const secrets = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient({}) });
-  const sqs = new SQSClient({});
+  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const queue = new SqsQueue({ client: sdkSqsCaller(sqs), queueUrl: config.queueUrl });
   const state = new DynamoStateStore({
     client: new DynamoDBClient({}),

@@ -543,6 +543,13 @@ describe('SyncwaveStack', () => {
     t.hasOutput('WebhookUrl', { Value: Match.anyValue() });
     t.hasOutput('WebhookSecretArn', {});
     t.hasOutput('GitTokenSecretArn', {});
+    // `syncwave app ... --aws` finds everything from the outputs.
+    for (const name of ['TableName', 'BucketName', 'QueueUrl']) t.hasOutput(name, {});
+    expect(JSON.parse(t.findOutputs('Environments').Environments!.Value)).toEqual([
+      { name: 'dev', branch: 'develop' },
+      { name: 'prod', branch: 'main' },
+      { name: 'prod-canary', branch: 'main' },
+    ]);
   });
 
   it('places worker and drift (not the webhook) in the VPC when configured', () => {
