@@ -26,7 +26,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'app',
     term: 'app',
-    description: 'apps of a running syncwave serve (--server, env SYNCWAVE_SERVER)',
+    description:
+      'apps of a running syncwave serve (--server, env SYNCWAVE_SERVER) or of a deployed AWS stack (--aws, env SYNCWAVE_STACK)',
     load: async () => (await import('./commands/app-command.ts')).registerApp,
   },
   {
