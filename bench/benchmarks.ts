@@ -37,11 +37,53 @@ export const BENCHMARKS: readonly Benchmark[] = [
       (await import('./bundle-rows.ts')).benchBundles(smoke ? { runs: 1, sdkModes: ['runtime'] } : {}),
   },
   {
-    name: 'engine',
-    description: 'first sync and no-op of 500 ConfigMaps in 3 waves vs kubectl apply --server-side',
+    name: 'push',
+    description: 'push to applied through serve: signed webhook -> sync finished and -> Healthy, p50/p95',
     needsCluster: true,
-    run: async ({ smoke }) =>
-      (await import('./engine-rows.ts')).benchEngineRows({ objects: smoke ? 12 : 500 }),
+    run: async ({ smoke, kubeconfig }) =>
+      (await import('./push.ts')).run({ pushes: smoke ? 2 : 20, kubeconfig }),
+  },
+  {
+    name: 'throughput',
+    description:
+      'first sync and no-op of 500 objects in 3 waves vs kubectl apply --server-side, writes from apiserver metrics',
+    needsCluster: true,
+    run: async ({ smoke, kubeconfig }) =>
+      (await import('./throughput.ts')).run(
+        smoke ? { objects: 12, runs: 1, kubeconfig } : { objects: 500, runs: 3, concurrency: [16, 4, 8, 32] },
+      ),
+  },
+  {
+    name: 'drift',
+    description: 'drift pass time and API requests, 10 to 200 apps x 20 objects',
+    needsCluster: true,
+    run: async ({ smoke, kubeconfig }) =>
+      (await import('./drift.ts')).run(smoke ? { apps: [2], passes: 1, kubeconfig } : {}),
+  },
+  {
+    name: 'render',
+    description: 'Helm and Kustomize render time per app, dependency cache miss and hit',
+    needsCluster: false,
+    run: async ({ smoke }) => (await import('./render.ts')).run({ runs: smoke ? 1 : 5 }),
+  },
+  {
+    name: 'memory',
+    description: 'peak RSS of whole syncwave sync processes: 25 Kustomize services, 500 objects',
+    needsCluster: true,
+    run: async ({ smoke, kubeconfig }) =>
+      (await import('./memory.ts')).run(smoke ? { smoke, kubeconfig } : {}),
+  },
+  {
+    name: 'scale',
+    description:
+      'one-ConfigMap apps through serve, all changed by one push, and their no-op (SYNCWAVE_BENCH_SCALE=1000,3000,10000)',
+    needsCluster: true,
+    run: async ({ smoke, kubeconfig }) =>
+      (await import('./scale.ts')).run(
+        smoke
+          ? { apps: [5], kubeconfig }
+          : { apps: (process.env.SYNCWAVE_BENCH_SCALE ?? '1000,3000').split(',').map(Number) },
+      ),
   },
   {
     name: 'cost',

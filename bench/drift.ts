@@ -9,10 +9,11 @@
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { checkDrift } from '../engine/index.ts';
+import { type BenchResult, median, result, resultTable } from './bench-result.ts';
 import { requestCounts, tally } from './support/apiserver-metrics.ts';
 import { benchCluster } from './support/bench-cluster.ts';
-import { type BenchRow, loadAverage, median, printRows } from './support/bench-row.ts';
 import { engineBench, writeRepoFile } from './support/engine-bench.ts';
+import { loadAverage, nameSuffix } from './support/stats.ts';
 
 const OBJECTS = 20;
 
@@ -30,10 +31,10 @@ function appManifests(app: string): string {
   return docs.map((d) => stringify(d)).join('---\n');
 }
 
-function config(apps: number): string {
+function config(apps: number, suffix: string): string {
   const lines = [
     'environments:',
-    '  bench: { branch: develop, cluster: bench, namespacePrefix: drift- }',
+    `  bench: { branch: develop, cluster: bench, namespacePrefix: drift${suffix}- }`,
     'apps:',
   ];
   for (let i = 0; i < apps; i++)
@@ -43,10 +44,13 @@ function config(apps: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function run(opts: { apps?: number[]; passes?: number } = {}): Promise<BenchRow[]> {
-  const sizes = opts.apps ?? [10, 50, 100, 200];
+export async function run(
+  opts: { apps?: number[]; passes?: number; kubeconfig?: string } = {},
+): Promise<BenchResult[]> {
+  const sizes = opts.apps ?? [10, 20, 50, 100, 200];
   const passes = opts.passes ?? 3;
-  const bc = await benchCluster('drift');
+  const bc = await benchCluster('drift', { kubeconfig: opts.kubeconfig });
+  const sfx = nameSuffix(bc.shared);
   try {
     const eb = await engineBench(bc, { name: 'drift' });
     const env = { name: 'bench', branch: 'develop', cluster: 'bench' };
@@ -55,16 +59,16 @@ export async function run(opts: { apps?: number[]; passes?: number } = {}): Prom
     for (const size of sizes) {
       for (; written < size; written++)
         await writeRepoFile(eb.repo, `apps/a${written}/objects.yaml`, appManifests(`a${written}`));
-      await writeRepoFile(eb.repo, 'syncwave.yaml', config(size));
+      await writeRepoFile(eb.repo, 'syncwave.yaml', config(size, sfx));
       await eb.push(`${size} apps`);
       const times: number[] = [];
       const requests: number[] = [];
       for (let p = 0; p < passes; p++) {
-        const before = await requestCounts(bc.cluster);
+        const before = await requestCounts(bc.api);
         const t0 = performance.now();
         const report = await checkDrift(env, eb.deps, { repo: 'bench/gitops' });
         times.push(performance.now() - t0);
-        const after = await requestCounts(bc.cluster);
+        const after = await requestCounts(bc.api);
         requests.push(tally(before, after, ['configmaps', 'secrets', 'namespaces']).total);
         if (report.outOfSync.length)
           throw new Error(`drift pass found drift: ${report.outOfSync.join(', ')}`);
@@ -78,27 +82,42 @@ export async function run(opts: { apps?: number[]; passes?: number } = {}): Prom
       console.log(
         `  ${String(r.apps).padStart(4)} apps  ${r.ms.toFixed(0).padStart(6)} ms  ${r.requests} requests (${(r.requests / r.apps).toFixed(1)} per app, ${(r.requests / (r.apps * OBJECTS)).toFixed(2)} per object)`,
       );
-    const hundred = results.find((r) => r.apps === 100) ?? results.at(-1);
+    const load = await loadAverage();
+    const hundred = results.find((r) => r.apps === 100) ?? results.at(-1)!;
+    const twenty = results.find((r) => r.apps === 20) ?? results[0]!;
     const perApp = results.map((r) => r.requests / r.apps);
-    const flat = Math.max(...perApp) <= Math.min(...perApp) * 1.1 + 0.5;
-    const rows: BenchRow[] = [
-      {
-        name: `drift/pass-${hundred?.apps}x${OBJECTS}`,
-        value: (hundred?.ms ?? 0) / 1000,
-        unit: 's',
-        target: '< 10 s (100 x 20)',
-        met: (hundred?.ms ?? Infinity) < 10_000,
-      },
-      {
-        name: 'drift/requests-per-app',
-        value: perApp.at(-1) ?? 0,
-        unit: 'requests',
-        target: 'flat in apps, < objects',
-        met: flat && (perApp.at(-1) ?? Infinity) < OBJECTS,
-      },
+    return [
+      result(
+        'drift',
+        Math.round(hundred.ms) / 1000,
+        's',
+        { op: '<', value: 10 },
+        `one drift pass over ${hundred.apps} apps x ${OBJECTS} objects, median of ${passes}; ${load}`,
+      ),
+      result(
+        'drift/pass-ms',
+        Math.round(twenty.ms),
+        'ms',
+        undefined,
+        `${twenty.apps} apps x ${OBJECTS} objects`,
+      ),
+      ...results.map((r) =>
+        result(
+          `drift/pass-${r.apps}-apps-ms`,
+          Math.round(r.ms),
+          'ms',
+          undefined,
+          `${r.requests} API requests`,
+        ),
+      ),
+      result(
+        'drift/requests-per-app',
+        Math.max(...perApp),
+        'requests',
+        { op: '<=', value: 4 },
+        `per app of ${OBJECTS} objects in 2 kinds, one namespace: LISTs per kind x namespace, not per object (${perApp.map((x) => x.toFixed(1)).join(', ')} for ${results.map((r) => r.apps).join(', ')} apps)`,
+      ),
     ];
-    printRows('drift pass', rows);
-    return rows;
   } finally {
     await bc.stop();
   }
@@ -106,8 +125,9 @@ export async function run(opts: { apps?: number[]; passes?: number } = {}): Prom
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { apps: { type: 'string' }, passes: { type: 'string' } } });
-  await run({
+  const rows = await run({
     apps: values.apps?.split(',').map(Number),
     passes: values.passes ? Number(values.passes) : undefined,
   });
+  console.log(resultTable(rows));
 }

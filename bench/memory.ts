@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { SYNCWAVE_BIN } from '../scripts/demo/serve-process.ts';
+import { type BenchResult, result, resultTable } from './bench-result.ts';
 import { benchCluster } from './support/bench-cluster.ts';
-import { type BenchRow, loadAverage, printRows } from './support/bench-row.ts';
+import { loadAverage, nameSuffix } from './support/stats.ts';
 import { throughputObjects } from './throughput.ts';
 
 const exec = promisify(execFile);
@@ -25,9 +26,12 @@ async function write(path: string, text: string): Promise<void> {
 }
 
 /** 25 services, each a Kustomize overlay over its own base: Deployment, Service, ConfigMap. */
-async function kustomizeRepo(dir: string, context: string): Promise<void> {
+async function kustomizeRepo(
+  dir: string,
+  o: { context: string; count: number; suffix: string },
+): Promise<void> {
   const apps: string[] = [];
-  for (let i = 0; i < 25; i++) {
+  for (let i = 0; i < o.count; i++) {
     const name = `svc-${String(i).padStart(2, '0')}`;
     const labels = { app: name };
     const base = join(dir, 'apps', name, 'base');
@@ -77,24 +81,24 @@ async function kustomizeRepo(dir: string, context: string): Promise<void> {
       }),
     );
     apps.push(
-      `  - { name: ${name}, path: apps/${name}, namespace: ${name}, syncPolicy: { syncOptions: [CreateNamespace=true] } }`,
+      `  - { name: ${name}, path: apps/${name}, namespace: ${name}${o.suffix}, syncPolicy: { syncOptions: [CreateNamespace=true] } }`,
     );
   }
   await write(
     join(dir, 'syncwave.yaml'),
-    `environments:\n  bench: { branch: main, cluster: ${context} }\napps:\n${apps.join('\n')}\n`,
+    `environments:\n  bench: { branch: main, cluster: ${o.context} }\napps:\n${apps.join('\n')}\n`,
   );
 }
 
-async function bigAppRepo(dir: string, context: string): Promise<void> {
-  const objects = throughputObjects('big', 500).map((o) => {
+async function bigAppRepo(dir: string, o: { context: string; count: number; suffix: string }): Promise<void> {
+  const objects = throughputObjects('big', o.count).map((o) => {
     const { namespace: _, ...metadata } = o.metadata;
     return { ...o, metadata };
   });
   await write(join(dir, 'apps/big/objects.yaml'), objects.map((o) => stringify(o)).join('---\n'));
   await write(
     join(dir, 'syncwave.yaml'),
-    `environments:\n  bench: { branch: main, cluster: ${context} }\napps:\n  - { name: big, path: apps/big, namespace: big, syncPolicy: { syncOptions: [CreateNamespace=true] } }\n`,
+    `environments:\n  bench: { branch: main, cluster: ${o.context} }\napps:\n  - { name: big, path: apps/big, namespace: big${o.suffix}, syncPolicy: { syncOptions: [CreateNamespace=true] } }\n`,
   );
 }
 
@@ -128,60 +132,68 @@ async function timedSync(
   return { rss: Number(m[1]) * 1024, ms: Number(m[2]) * 1000 };
 }
 
-export async function run(): Promise<BenchRow[]> {
-  const bc = await benchCluster('memory');
+export async function run(opts: { smoke?: boolean; kubeconfig?: string } = {}): Promise<BenchResult[]> {
+  const bc = await benchCluster('memory', { kubeconfig: opts.kubeconfig });
+  const sfx = nameSuffix(bc.shared);
+  const services = opts.smoke ? 2 : 25;
+  const objects = opts.smoke ? 12 : 500;
   try {
-    const context = 'bench-memory';
+    const context = bc.context;
     const kustomize = join(bc.dir, 'kustomize-repo');
     const big = join(bc.dir, 'big-repo');
-    await kustomizeRepo(kustomize, context);
-    await bigAppRepo(big, context);
-    const k = await timedSync(kustomize, bc.cluster.kubeconfigPath, join(bc.dir, 'data-k'));
-    const b = await timedSync(big, bc.cluster.kubeconfigPath, join(bc.dir, 'data-b'));
-    const noop = await timedSync(big, bc.cluster.kubeconfigPath, join(bc.dir, 'data-b'));
+    await kustomizeRepo(kustomize, { context, count: services, suffix: sfx });
+    await bigAppRepo(big, { context, count: objects, suffix: sfx });
+    const k = await timedSync(kustomize, bc.kubeconfigPath, join(bc.dir, 'data-k'));
+    const b = await timedSync(big, bc.kubeconfigPath, join(bc.dir, 'data-b'));
+    const noop = await timedSync(big, bc.kubeconfigPath, join(bc.dir, 'data-b'));
     const kObjects = [
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kc' } },
-      ...throughputObjects('kc', 500),
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `kc${sfx}` } },
+      ...throughputObjects(`kc${sfx}`, objects),
     ];
     const kubectlFirst = await bc.kubectlApply(kObjects, 'kc');
-    const kubectlNoop = await bc.kubectlApply(kObjects, 'kc');
-    console.log(`\nmemory: whole \`syncwave sync\` processes (${await loadAverage()})`);
-    console.log(`  25-service Kustomize repository: ${(k.rss / MIB).toFixed(0)} MiB, ${k.ms.toFixed(0)} ms`);
-    console.log(
-      `  500 objects, first sync: ${(b.rss / MIB).toFixed(0)} MiB, ${b.ms.toFixed(0)} ms (kubectl ${kubectlFirst.toFixed(0)} ms)`,
-    );
-    console.log(
-      `  500 objects, no-op: ${(noop.rss / MIB).toFixed(0)} MiB, ${noop.ms.toFixed(0)} ms (kubectl ${kubectlNoop.toFixed(0)} ms)`,
-    );
-    const ratio = b.ms / kubectlFirst;
-    const rows: BenchRow[] = [
-      {
-        name: 'memory/peak-rss-25-service-kustomize',
-        value: k.rss / MIB,
-        unit: 'MiB',
-        target: '< 150 MB',
-        met: k.rss < 150e6,
-      },
-      {
-        name: 'memory/peak-rss-500-objects',
-        value: b.rss / MIB,
-        unit: 'MiB',
-        target: '< 150 MB',
-        met: b.rss < 150e6,
-      },
-      {
-        name: 'throughput/cli-sync-process-vs-kubectl',
-        value: ratio,
-        unit: 'x',
-        target: '<= 0.75x',
-        met: ratio <= 0.75,
-      },
+    const kubectlNoop = await bc.kubectlApply(kObjects, 'kc-noop');
+    const how = `whole syncwave sync process, GNU time max RSS; ${await loadAverage()}`;
+    const mib = (b: number) => Math.round(b / MIB);
+    return [
+      result(
+        'memory/25-service-kustomize',
+        mib(k.rss),
+        'MiB',
+        { op: '<', value: 143 },
+        `${services} Kustomize services, ${Math.round(k.ms)} ms; ${how} (target 150 MB = 143 MiB)`,
+      ),
+      result(
+        'memory/500-objects',
+        mib(b.rss),
+        'MiB',
+        { op: '<', value: 143 },
+        `${objects} objects first sync, ${Math.round(b.ms)} ms; ${how}`,
+      ),
+      result(
+        'memory/500-objects-no-op',
+        mib(noop.rss),
+        'MiB',
+        undefined,
+        `no-op re-sync, ${Math.round(noop.ms)} ms`,
+      ),
+      result(
+        'throughput/cli-process',
+        Math.round((b.ms / kubectlFirst) * 100) / 100,
+        'x kubectl',
+        { op: '<=', value: 0.75 },
+        `syncwave sync (whole process) ${Math.round(b.ms)} ms vs kubectl apply --server-side ${Math.round(kubectlFirst)} ms, ${objects} objects`,
+      ),
+      result(
+        'no-op/cli-process',
+        Math.round((noop.ms / kubectlNoop) * 100) / 100,
+        'x kubectl',
+        undefined,
+        `syncwave sync no-op (whole process) ${Math.round(noop.ms)} ms vs kubectl ${Math.round(kubectlNoop)} ms`,
+      ),
     ];
-    printRows('memory', rows);
-    return rows;
   } finally {
     await bc.stop();
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run();
+if (import.meta.url === `file://${process.argv[1]}`) console.log(resultTable(await run()));

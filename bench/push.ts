@@ -10,15 +10,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type BenchResult, median, result, resultTable } from './bench-result.ts';
 import { benchCluster } from './support/bench-cluster.ts';
-import { type BenchRow, loadAverage, median, percentile, printRows } from './support/bench-row.ts';
 import { EXAMPLES_DIR } from './support/examples.ts';
 import { serveBench, until } from './support/serve-bench.ts';
+import { loadAverage, nameSuffix, percentile } from './support/stats.ts';
 
-export async function run(opts: { pushes?: number } = {}): Promise<BenchRow[]> {
+export async function run(opts: { pushes?: number; kubeconfig?: string } = {}): Promise<BenchResult[]> {
   const pushes = opts.pushes ?? 20;
-  const bc = await benchCluster('push');
-  const sb = await serveBench(bc, { from: EXAMPLES_DIR, env: 'push' });
+  const bc = await benchCluster('push', { kubeconfig: opts.kubeconfig });
+  const sb = await serveBench(bc, {
+    from: EXAMPLES_DIR,
+    env: `push${nameSuffix(bc.shared).replace('-', '')}`,
+  });
   try {
     const first = await sb.push();
     const all = ['database', 'backend', 'frontend'];
@@ -52,35 +56,34 @@ export async function run(opts: { pushes?: number } = {}): Promise<BenchRow[]> {
       );
       healthy.push(Date.now() - p.sentAt);
     }
-    console.log(
-      `\npush to applied: ${pushes} one-app pushes through serve (${await loadAverage()}); serve peak RSS ${((await sb.peakRss()) / 2 ** 20).toFixed(0)} MiB`,
-    );
-    console.log(
-      `  applied  p50 ${median(applied).toFixed(0)} ms  p95 ${percentile(applied, 95).toFixed(0)} ms`,
-    );
-    console.log(
-      `  healthy  p50 ${median(healthy).toFixed(0)} ms  p95 ${percentile(healthy, 95).toFixed(0)} ms`,
-    );
-    const p50 = median(applied) / 1000;
-    const rows: BenchRow[] = [
-      { name: 'push/webhook-to-applied-p50', value: p50, unit: 's', target: '< 1 s', met: p50 < 1 },
-      {
-        name: 'push/webhook-to-applied-p95',
-        value: percentile(applied, 95) / 1000,
-        unit: 's',
-        target: '(reported)',
-        met: true,
-      },
-      {
-        name: 'push/webhook-to-healthy-p50',
-        value: median(healthy) / 1000,
-        unit: 's',
-        target: '(reported)',
-        met: true,
-      },
+    const rss = (await sb.peakRss()) / 2 ** 20;
+    const how = `${pushes} one-app pushes through serve, signed webhooks, ${await loadAverage()}; serve peak RSS ${rss.toFixed(0)} MiB`;
+    return [
+      result(
+        'push',
+        Math.round(median(applied)) / 1000,
+        's',
+        { op: '<', value: 1 },
+        `webhook -> sync finished, p50; ${how}`,
+      ),
+      result('push/applied-p50-ms', Math.round(median(applied)), 'ms', undefined, how),
+      result('push/applied-p95-ms', Math.round(percentile(applied, 95)), 'ms', undefined, how),
+      result(
+        'push/healthy-p50-ms',
+        Math.round(median(healthy)),
+        'ms',
+        undefined,
+        'webhook -> app Healthy (polled every 50 ms)',
+      ),
+      result(
+        'push/healthy-p95-ms',
+        Math.round(percentile(healthy, 95)),
+        'ms',
+        undefined,
+        'webhook -> app Healthy',
+      ),
+      result('push/serve-peak-rss', Math.round(rss), 'MiB', undefined, 'VmHWM of the serve process'),
     ];
-    printRows('push to applied', rows);
-    return rows;
   } finally {
     await sb.stop();
     await bc.stop();
@@ -89,5 +92,5 @@ export async function run(opts: { pushes?: number } = {}): Promise<BenchRow[]> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { pushes: { type: 'string' } } });
-  await run({ pushes: values.pushes ? Number(values.pushes) : undefined });
+  console.log(resultTable(await run({ pushes: values.pushes ? Number(values.pushes) : undefined })));
 }

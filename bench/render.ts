@@ -16,13 +16,14 @@ import type { AppSpec } from '../engine/app-spec.ts';
 import { loadRepoConfig } from '../engine/config/load-repo-config.ts';
 import { renderApp } from '../engine/render/render-app.ts';
 import { startChartRepo } from '../harness/chart-repo.ts';
+import { type BenchResult, median, result, resultTable } from './bench-result.ts';
 import { benchAppSpec } from './support/bench-app.ts';
-import { type BenchRow, loadAverage, median, printRows } from './support/bench-row.ts';
 import { EXAMPLES_DIR } from './support/examples.ts';
+import { loadAverage } from './support/stats.ts';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/render/', import.meta.url));
 
-export async function run(opts: { runs?: number } = {}): Promise<BenchRow[]> {
+export async function run(opts: { runs?: number } = {}): Promise<BenchResult[]> {
   const runs = opts.runs ?? 5;
   const { tmpdir } = await import('node:os');
   const scratch = await mkdtemp(join(tmpdir(), 'sw-bench-render-'));
@@ -64,33 +65,37 @@ export async function run(opts: { runs?: number } = {}): Promise<BenchRow[]> {
       m.miss.push(await time(shopSpec, { dir: shop, revision: `r${i}` }, fresh));
       m.hit.push(await time(shopSpec, { dir: shop, revision: `r${i}b` }, fresh));
     }
-    console.log(`\nrender per app, median of ${runs} (${await loadAverage()})`);
-    const rows: BenchRow[] = [
-      { name: 'render/helm-ms', value: median(m.helm), unit: 'ms', target: '(reported)', met: true },
-      {
-        name: 'render/kustomize-ms',
-        value: median(m.kustomize),
-        unit: 'ms',
-        target: '(reported)',
-        met: true,
-      },
-      {
-        name: 'render/helm-dependency-miss-ms',
-        value: median(m.miss),
-        unit: 'ms',
-        target: '(reported)',
-        met: true,
-      },
-      {
-        name: 'render/helm-dependency-hit-ms',
-        value: median(m.hit),
-        unit: 'ms',
-        target: '< miss',
-        met: median(m.hit) < median(m.miss),
-      },
+    const how = `median of ${runs}, ${await loadAverage()}`;
+    return [
+      result(
+        'render/helm-ms',
+        Math.round(median(m.helm)),
+        'ms',
+        undefined,
+        `examples frontend chart; ${how}`,
+      ),
+      result(
+        'render/kustomize-ms',
+        Math.round(median(m.kustomize)),
+        'ms',
+        undefined,
+        `examples backend overlay; ${how}`,
+      ),
+      result(
+        'render/helm-dependency-miss-ms',
+        Math.round(median(m.miss)),
+        'ms',
+        undefined,
+        'chart with a dependency, fresh cache: fetched from a chart repository on loopback',
+      ),
+      result(
+        'render/helm-dependency-hit-ms',
+        Math.round(median(m.hit)),
+        'ms',
+        { op: '<', value: Math.round(median(m.miss)) },
+        'the same, dependency from the cache (target: faster than the miss)',
+      ),
     ];
-    printRows('render', rows);
-    return rows;
   } finally {
     await chartRepo.close();
   }
@@ -98,5 +103,5 @@ export async function run(opts: { runs?: number } = {}): Promise<BenchRow[]> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { runs: { type: 'string' } } });
-  await run({ runs: values.runs ? Number(values.runs) : undefined });
+  console.log(resultTable(await run({ runs: values.runs ? Number(values.runs) : undefined })));
 }

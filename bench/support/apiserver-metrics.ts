@@ -1,6 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import https from 'node:https';
-import type { RunningCluster } from '../../harness/cluster.ts';
+
+/** Where the API server is and how to ask it, as the admin kubeconfig says. */
+export interface ApiServer {
+  server: string;
+  token: string;
+  ca: Buffer;
+}
 
 /** One sample of `apiserver_request_total`. */
 export interface RequestCount {
@@ -23,8 +28,8 @@ const WRITE_VERBS = new Set([
 ]);
 
 /** The API server's own request counters (GET /metrics with the admin token). */
-export async function requestCounts(cluster: RunningCluster): Promise<RequestCount[]> {
-  const ca = await readFile(cluster.caFile);
+export async function requestCounts(cluster: ApiServer): Promise<RequestCount[]> {
+  const { ca } = cluster;
   const text = await new Promise<string>((resolve, reject) => {
     const req = https.get(
       `${cluster.server}/metrics`,

@@ -56,7 +56,7 @@ export async function serveBench(
     repo: remote,
     dataDir: join(bc.dir, 'data'),
     secretFile,
-    kubeconfig: bc.cluster.kubeconfigPath,
+    kubeconfig: bc.kubeconfigPath,
     driftInterval: opts.driftInterval ?? '10m',
     logFile: join(bc.dir, 'serve.log'),
     extraArgs: opts.extraArgs,

@@ -23,7 +23,7 @@ beforeAll(async () => {
     kubeconfig: process.env.KUBECONFIG,
     print: (l) => lines.push(l),
   }));
-}, 300_000);
+}, 900_000);
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -53,6 +53,12 @@ describe('npm run bench --smoke', () => {
       'bundle/webhook-init',
       'throughput',
       'no-op',
+      'no-op/write-requests',
+      'push',
+      'drift',
+      'render/helm-ms',
+      'memory/500-objects',
+      'scale/5-apps-s',
       'cost',
     ])
       expect(names).toContain(name);
