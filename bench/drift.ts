@@ -60,6 +60,7 @@ export async function run(
       for (; written < size; written++)
         await writeRepoFile(eb.repo, `apps/a${written}/objects.yaml`, appManifests(`a${written}`));
       await writeRepoFile(eb.repo, 'syncwave.yaml', config(size, sfx));
+      bc.track(...Array.from({ length: size }, (_, i) => `drift${sfx}-a${i}`));
       await eb.push(`${size} apps`);
       const times: number[] = [];
       const requests: number[] = [];

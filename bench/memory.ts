@@ -139,6 +139,11 @@ export async function run(opts: { smoke?: boolean; kubeconfig?: string } = {}): 
   const objects = opts.smoke ? 12 : 500;
   try {
     const context = bc.context;
+    bc.track(
+      `big${sfx}`,
+      `kc${sfx}`,
+      ...Array.from({ length: services }, (_, i) => `svc-${String(i).padStart(2, '0')}${sfx}`),
+    );
     const kustomize = join(bc.dir, 'kustomize-repo');
     const big = join(bc.dir, 'big-repo');
     await kustomizeRepo(kustomize, { context, count: services, suffix: sfx });

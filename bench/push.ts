@@ -23,6 +23,7 @@ export async function run(opts: { pushes?: number; kubeconfig?: string } = {}): 
     from: EXAMPLES_DIR,
     env: `push${nameSuffix(bc.shared).replace('-', '')}`,
   });
+  bc.track(...['database', 'backend', 'frontend'].map((a) => `${sb.env}-${a}`));
   try {
     const first = await sb.push();
     const all = ['database', 'backend', 'frontend'];

@@ -103,6 +103,7 @@ export async function run(opts: ThroughputOptions = {}): Promise<BenchResult[]> 
     for (let r = 0; r < runs; r++) {
       for (const concurrency of sweep) {
         const ns = `sw-${r}-c${concurrency}${sfx}`;
+        bc.track(ns);
         const app = benchAppSpec(`tp-${r}-${concurrency}`, ns);
         const state = new MemoryStateStore();
         const cluster = await bc.client();
@@ -141,6 +142,7 @@ export async function run(opts: ThroughputOptions = {}): Promise<BenchResult[]> 
         fresh.close();
       }
       const kns = `kc-${r}${sfx}`;
+      bc.track(kns);
       const kObjects = [
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name: kns } },
         ...throughputObjects(kns, count),

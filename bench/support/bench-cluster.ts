@@ -24,6 +24,8 @@ export interface BenchCluster {
   client(): Promise<KubeCluster>;
   /** `kubectl apply --server-side` of the objects (one file), with its own discovery cache dir; wall ms. */
   kubectlApply(objects: readonly KubeObject[], label: string): Promise<number>;
+  /** Namespaces to delete at stop() on a shared control plane (left as found). */
+  track(...namespaces: string[]): void;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function benchCluster(name: string, opts: { kubeconfig?: string } =
   const kubeconfigPath = opts.kubeconfig ?? (running?.kubeconfigPath as string);
   const { api, context } = await apiServerOf(kubeconfigPath);
   const { kubectl } = await ensureTools();
+  const tracked = new Set<string>();
   return {
     dir,
     kubeconfigPath,
@@ -88,8 +91,17 @@ export async function benchCluster(name: string, opts: { kubeconfig?: string } =
       );
       return performance.now() - start;
     },
-    stop: async () => {
-      await running?.stop();
+    track: (...namespaces) => {
+      for (const ns of namespaces) tracked.add(ns);
+    },
+    async stop() {
+      if (running) return running.stop();
+      const client = await KubeCluster.fromKubeconfig({ kubeconfigPath });
+      for (const ns of tracked)
+        await client
+          .delete('v1', 'Namespace', ns, undefined, { propagationPolicy: 'Background' })
+          .catch(() => undefined);
+      client.close();
     },
   };
 }
