@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { Composer, LineCounter, Parser } from 'yaml';
 import type { KubeObject } from '../model.ts';
 import type { Rendered, RenderFailure } from './errors.ts';
 import { DEFAULT_RENDER_LIMITS } from './render-limits.ts';
@@ -28,12 +28,19 @@ function isManifest(v: unknown): v is KubeObject {
 /**
  * Multi-document YAML (or JSON) to Kubernetes objects. Empty documents and documents that are
  * not manifests (no apiVersion/kind, e.g. a values file) are skipped; `*List` kinds are
- * flattened into their items. A syntax error fails with the file and line.
+ * flattened into their items. A syntax error fails with the file and line. Documents are
+ * composed one at a time, so a text of 130,000 documents stops at the object limit instead of
+ * being parsed whole first.
  */
 export function parseManifests(text: string, opts: ParseManifestsOptions): Rendered {
-  const docs = parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: true });
+  const lines = new LineCounter();
+  const docs = new Composer({ merge: true, uniqueKeys: false }).compose(
+    new Parser(lines.addNewLine).parse(text),
+    true,
+    text.length,
+  );
   const objects: KubeObject[] = [];
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+  for (const doc of docs) {
     const comment = doc.commentBefore ?? doc.contents?.commentBefore;
     const file = (opts.sourceOf && comment && opts.sourceOf(comment)) || opts.file;
     const error = doc.errors[0];
@@ -43,7 +50,7 @@ export function parseManifests(text: string, opts: ParseManifestsOptions): Rende
         failure: {
           reason: 'yaml-syntax',
           file,
-          line: error.linePos?.[0]?.line,
+          line: lines.linePos(error.pos[0]).line,
           detail: (error.message.split('\n')[0] ?? error.message).replace(/:$/, ''),
         },
       };

@@ -31,6 +31,7 @@ export function renderLimits(over: Partial<RenderLimits> = {}): RenderLimits {
 /** `8 MiB`, `64 KiB`, `512 bytes`: a limit as a person reads it. */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
 }
