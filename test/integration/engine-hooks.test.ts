@@ -106,6 +106,37 @@ describe('hooks and custom resources', () => {
     expect((await t.push('fixed migration')).outcome).toBe('succeeded');
   });
 
+  it('a hook never deletes an object its app does not own: the sync fails naming it, the object stays', async () => {
+    await t.cluster.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'handmade', namespace: t.ns('backend') },
+        data: { owner: 'a person' },
+      },
+      { dryRun: false, force: false, fieldManager: 'kubectl' },
+    );
+    await t.repo.write(
+      'apps/backend/base/handmade.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: handmade\n  annotations: { argocd.argoproj.io/hook: PreSync }\ndata: { owner: hook }\n',
+    );
+    const kustomization = await t.repo.git('show', 'HEAD:apps/backend/base/kustomization.yaml');
+    await t.repo.write(
+      'apps/backend/base/kustomization.yaml',
+      kustomization.replace('resources:\n', 'resources:\n  - handmade.yaml\n'),
+    );
+    const result = await t.push('a hook named like a hand-made object');
+    expect(result.outcome).toBe('failed');
+    expect(result.message).toContain(
+      `ConfigMap/${t.ns('backend')}/handmade: exists and is not owned by this app`,
+    );
+    const live = await t.cluster.get('v1', 'ConfigMap', 'handmade', t.ns('backend'));
+    expect(live?.data).toEqual({ owner: 'a person' });
+    await rm(join(t.repo.dir, 'apps/backend/base/handmade.yaml'));
+    await t.repo.write('apps/backend/base/kustomization.yaml', kustomization);
+    expect((await t.push('hook removed')).outcome).toBe('succeeded');
+  });
+
   it('applies a new CRD and waits until it is established before its custom resources, keeping schema extensions intact', async () => {
     await t.repo.write('apps/database/crd.yaml', crd);
     await t.repo.write(
