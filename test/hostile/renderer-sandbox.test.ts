@@ -116,6 +116,16 @@ describe('the render network policy, enforced by the egress proxy', () => {
     expect(tools.refusedConnections.map((r) => r.destination)).toContain(`127.0.0.1:${port}`);
   });
 
+  it('refuses an https destination at its CONNECT', async () => {
+    const tools = await runner();
+
+    const res = await tools.run('helm', ['pull', `https://2130706433:${port}/redis-1.0.0.tgz`]);
+
+    expect(res.code).not.toBe(0);
+    expect(requests).toEqual([]);
+    expect(tools.refusedConnections.map((r) => r.destination)).toContain(`2130706433:${port}`);
+  });
+
   it('refuses the instance metadata address', async () => {
     const tools = await runner();
 
