@@ -58,6 +58,14 @@ module.exports = {
       to: { path: ['^cli/', '^infra/'] },
     },
     {
+      name: 'engine-through-its-index',
+      comment:
+        'Outer layers use the engine only through engine/index.ts, its table of contents: what is not exported there is internal.',
+      severity: 'error',
+      from: { path: '^(cli|lambdas|ingest|adapters|infra)/' },
+      to: { path: '^engine/', pathNot: '^engine/index\\.ts$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -1,5 +1,4 @@
-import type { Environment } from '../engine/model.ts';
-import type { Queue } from '../engine/ports.ts';
+import type { Environment, Queue } from '../engine/index.ts';
 import { parseGithubPullRequest, parseGitlabMergeRequest } from './pull-request-event.ts';
 import { pullRequestToJobs } from './pull-request-to-jobs.ts';
 import type { WebhookResponse } from './webhook-request.ts';

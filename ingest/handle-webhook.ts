@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Environment } from '../engine/model.ts';
-import type { Queue } from '../engine/ports.ts';
+import type { Environment, Queue } from '../engine/index.ts';
 import { isPullRequestEvent, pullRequestAnswer } from './handle-pull-request.ts';
 import { type ParsePushResult, parseGithubPush, parseGitlabPush } from './push-event.ts';
 import { pushToJobs } from './push-to-jobs.ts';

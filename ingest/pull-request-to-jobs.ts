@@ -1,5 +1,4 @@
-import type { Environment } from '../engine/model.ts';
-import type { Job } from '../engine/ports.ts';
+import type { Environment, Job } from '../engine/index.ts';
 import type { PullRequestEvent } from './pull-request-event.ts';
 import { repoMatches } from './push-to-jobs.ts';
 

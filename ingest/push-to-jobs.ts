@@ -1,5 +1,4 @@
-import type { Environment } from '../engine/model.ts';
-import type { Job } from '../engine/ports.ts';
+import type { Environment, Job } from '../engine/index.ts';
 import type { PushEvent } from './push-event.ts';
 import { repoIdentity, sameRepo } from './repo-identity.ts';
 

@@ -2,7 +2,7 @@
  * The HTTP shape of a webhook delivery, independent of where it arrives (API Gateway in
  * Lambda, node:http in `syncwave serve`).
  */
-import type { Job } from '../engine/ports.ts';
+import type { Job } from '../engine/index.ts';
 
 export type HeaderValue = string | string[] | undefined;
 

@@ -10,11 +10,14 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { HistoryEntry } from '../../engine/history.ts';
-import type { KubeObject } from '../../engine/model.ts';
-import type { SyncOperation } from '../../engine/operation.ts';
-import type { StateStore } from '../../engine/ports.ts';
-import type { AppState, EnvironmentState } from '../../engine/state.ts';
+import type {
+  AppState,
+  EnvironmentState,
+  HistoryEntry,
+  KubeObject,
+  StateStore,
+  SyncOperation,
+} from '../../engine/index.ts';
 import type { DesiredStore } from './s3-desired-store.ts';
 import { PARTITION_KEY as PK, SORT_KEY as SK, TTL_ATTRIBUTE } from './table-schema.ts';
 

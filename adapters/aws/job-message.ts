@@ -1,5 +1,4 @@
-import type { Initiator } from '../../engine/model.ts';
-import type { Job } from '../../engine/ports.ts';
+import type { Initiator, Job } from '../../engine/index.ts';
 
 const REASONS: readonly Initiator[] = ['push', 'poll', 'self-heal', 'manual', 'rollback', 'preview'];
 

@@ -7,7 +7,7 @@ import {
   PutObjectTaggingCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { KubeObject } from '../../engine/model.ts';
+import type { KubeObject } from '../../engine/index.ts';
 import { DESIRED_PREFIX, SUPERSEDED_TAG } from './bucket-layout.ts';
 
 const gzipAsync = promisify(gzip);

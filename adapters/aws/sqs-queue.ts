@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Job, Queue } from '../../engine/ports.ts';
-import { queueGroupOf } from '../../engine/preview/queue-group.ts';
+import type { Job, Queue } from '../../engine/index.ts';
+import { queueGroupOf } from '../../engine/index.ts';
 
 /**
  * What SqsQueue needs from a client: one SQS JSON-protocol action. AwsJsonClient is one (no SDK:

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Checkout } from '../../engine/ports.ts';
+import type { Checkout } from '../../engine/index.ts';
 
 /**
  * `<cacheDir>/checkouts/<revision>/`, written once: the files go to a temporary sibling first and

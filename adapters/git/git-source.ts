@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
-import type { Checkout, Source } from '../../engine/ports.ts';
+import type { Checkout, Source } from '../../engine/index.ts';
 import { cachedCheckout } from './checkout-cache.ts';
 import { GitSourceError } from './errors.ts';
 import { type GitCredentials, onAuthFor } from './git-auth.ts';

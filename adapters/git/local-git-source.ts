@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
-import type { Checkout, Source } from '../../engine/ports.ts';
+import type { Checkout, Source } from '../../engine/index.ts';
 import { cachedCheckout } from './checkout-cache.ts';
 import { GitSourceError } from './errors.ts';
 import { GitObjectReader } from './git-object-reader.ts';

@@ -1,4 +1,4 @@
-import { redactUrl } from '../../engine/redact-url.ts';
+import { redactUrl } from '../../engine/index.ts';
 import type { GitCredentials } from './git-auth.ts';
 
 export interface SplitRepoUrl {

@@ -1,8 +1,6 @@
 import type { Octokit } from '@octokit/rest';
-import { previewMarkdown } from '../../engine/preview/preview-markdown.ts';
-import type { PreviewPublisher, PreviewTarget } from '../../engine/preview/preview-publisher.ts';
-import { previewCheckName } from '../../engine/preview/preview-publisher.ts';
-import type { PreviewReport } from '../../engine/preview/preview-report.ts';
+import type { PreviewPublisher, PreviewReport, PreviewTarget } from '../../engine/index.ts';
+import { previewCheckName, previewMarkdown } from '../../engine/index.ts';
 import { parseRepoName } from './repo-name.ts';
 
 export interface GithubCheckRunsOptions {

@@ -1,5 +1,5 @@
 import type { Octokit } from '@octokit/rest';
-import type { Notifier } from '../../engine/ports.ts';
+import type { Notifier } from '../../engine/index.ts';
 import { parseRepoName } from './repo-name.ts';
 
 export interface GithubNotifierOptions {

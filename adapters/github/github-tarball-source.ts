@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Octokit } from '@octokit/rest';
-import type { Checkout, Source } from '../../engine/ports.ts';
+import type { Checkout, Source } from '../../engine/index.ts';
 import { extractTarball } from './extract-tarball.ts';
 import { githubCompare, githubIsAncestor } from './github-compare.ts';
 import { parseRepoName } from './repo-name.ts';

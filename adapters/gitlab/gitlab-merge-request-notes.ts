@@ -1,6 +1,5 @@
-import { previewMarkdown } from '../../engine/preview/preview-markdown.ts';
-import type { PreviewPublisher, PreviewTarget } from '../../engine/preview/preview-publisher.ts';
-import type { PreviewReport } from '../../engine/preview/preview-report.ts';
+import type { PreviewPublisher, PreviewReport, PreviewTarget } from '../../engine/index.ts';
+import { previewMarkdown } from '../../engine/index.ts';
 
 export interface GitlabMergeRequestNotesOptions {
   /** The API root, e.g. `https://gitlab.com/api/v4` (or a test stand-in). */

@@ -8,4 +8,4 @@ export {
   type ClusterErrorInit,
   type FieldConflict,
   isClusterError,
-} from '../../engine/cluster-error.ts';
+} from '../../engine/index.ts';

@@ -1,4 +1,4 @@
-import type { KindInfo } from '../../engine/ports.ts';
+import type { KindInfo } from '../../engine/index.ts';
 import { clusterErrorFromResponse } from './cluster-error-from-response.ts';
 import type { KubeHttp } from './kube-http.ts';
 import { groupVersionPath } from './resource-path.ts';

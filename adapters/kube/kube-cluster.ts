@@ -1,5 +1,11 @@
-import type { KubeObject } from '../../engine/model.ts';
-import type { ApplyOptions, Cluster, CreateOptions, DeleteOptions, KindInfo } from '../../engine/ports.ts';
+import type {
+  ApplyOptions,
+  Cluster,
+  CreateOptions,
+  DeleteOptions,
+  KindInfo,
+  KubeObject,
+} from '../../engine/index.ts';
 import { clusterErrorFromResponse } from './cluster-error-from-response.ts';
 import { ClusterError } from './errors.ts';
 import { KindDiscovery } from './kind-discovery.ts';

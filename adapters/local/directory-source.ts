@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Checkout, Source } from '../../engine/ports.ts';
+import type { Checkout, Source } from '../../engine/index.ts';
 
 /** The revision name of a plain directory: its files as they are now. */
 export const WORKTREE_REVISION = 'worktree';

@@ -1,8 +1,11 @@
-import type { HistoryEntry } from '../../engine/history.ts';
-import type { KubeObject } from '../../engine/model.ts';
-import type { SyncOperation } from '../../engine/operation.ts';
-import type { StateStore } from '../../engine/ports.ts';
-import type { AppState, EnvironmentState } from '../../engine/state.ts';
+import type {
+  AppState,
+  EnvironmentState,
+  HistoryEntry,
+  KubeObject,
+  StateStore,
+  SyncOperation,
+} from '../../engine/index.ts';
 import { historyKeep } from './history-keep.ts';
 import { type Lease, leaseIsFree } from './lease-is-free.ts';
 

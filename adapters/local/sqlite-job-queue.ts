@@ -1,6 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { Job, Queue } from '../../engine/ports.ts';
-import { queueGroupOf } from '../../engine/preview/queue-group.ts';
+import type { Job, Queue } from '../../engine/index.ts';
+import { queueGroupOf } from '../../engine/index.ts';
 import { inTransaction, openDatabase } from './open-database.ts';
 
 export const JOB_QUEUE_SCHEMA = `

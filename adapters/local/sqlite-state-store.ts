@@ -1,11 +1,14 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import type { HistoryEntry } from '../../engine/history.ts';
-import type { KubeObject } from '../../engine/model.ts';
-import type { SyncOperation } from '../../engine/operation.ts';
-import type { StateStore } from '../../engine/ports.ts';
-import type { AppState, EnvironmentState } from '../../engine/state.ts';
+import type {
+  AppState,
+  EnvironmentState,
+  HistoryEntry,
+  KubeObject,
+  StateStore,
+  SyncOperation,
+} from '../../engine/index.ts';
 import { LocalStoreError } from './errors.ts';
 import { historyKeep } from './history-keep.ts';
 import { inTransaction, openDatabase } from './open-database.ts';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ToolRunner } from '../../engine/ports.ts';
+import type { ToolRunner } from '../../engine/index.ts';
 import { cacheRoot } from './cache-root.ts';
 import { type EnsureToolsOptions, ensureTools, type ToolPaths } from './ensure-tools.ts';
 import { ProcessToolRunner } from './process-tool-runner.ts';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import type { ToolRunner, ToolRunOptions, ToolRunResult } from '../../engine/ports.ts';
+import type { ToolRunner, ToolRunOptions, ToolRunResult } from '../../engine/index.ts';
 import { EgressProxy } from './egress-proxy.ts';
 import type { ToolPaths } from './ensure-tools.ts';
 import { ToolsError } from './errors.ts';

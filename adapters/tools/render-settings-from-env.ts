@@ -1,4 +1,4 @@
-import type { RenderLimits } from '../../engine/render/render-limits.ts';
+import type { RenderLimits } from '../../engine/index.ts';
 import type { RenderNetworkPolicy } from './render-network-policy.ts';
 
 /**

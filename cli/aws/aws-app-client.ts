@@ -6,9 +6,8 @@ import { DynamoStateStore } from '../../adapters/aws/dynamo-state-store.ts';
 import { S3DesiredStore } from '../../adapters/aws/s3-desired-store.ts';
 import { sdkSqsCaller } from '../../adapters/aws/sdk-sqs-caller.ts';
 import { SqsQueue } from '../../adapters/aws/sqs-queue.ts';
-import type { HistoryEntry, Job, JobResult } from '../../engine/index.ts';
+import type { AppState, HistoryEntry, Job, JobResult } from '../../engine/index.ts';
 import { setAutomationPaused, shortRevision } from '../../engine/index.ts';
-import type { AppState } from '../../engine/state.ts';
 import { CliError } from '../cli-error.ts';
 import type {
   AppDetail,

@@ -1,10 +1,7 @@
 /**
  * The JSON of `syncwave serve`'s API, shared by the server (cli/serve) and the client.
  */
-import type { HistoryEntry } from '../../engine/history.ts';
-import type { JobResult } from '../../engine/job/job-result.ts';
-import type { Job } from '../../engine/ports.ts';
-import type { AppState } from '../../engine/state.ts';
+import type { AppState, HistoryEntry, Job, JobResult } from '../../engine/index.ts';
 import type { AppDetail } from '../output/app-detail-view.ts';
 
 export type { AppDetail };

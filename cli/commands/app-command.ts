@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { shortRevision } from '../../engine/short-revision.ts';
-import type { AppState } from '../../engine/state.ts';
+import type { AppState } from '../../engine/index.ts';
+import { shortRevision } from '../../engine/index.ts';
 import { CliError } from '../cli-error.ts';
 import type { JobAccepted, JobStatusResponse } from '../client/api-types.ts';
 import type { AppClient } from '../client/app-client.ts';

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { createScrubber } from '../../engine/scrub-secrets.ts';
+import { createScrubber } from '../../engine/index.ts';
 import { lazyAwsAppClient } from '../aws/lazy-aws-app-client.ts';
 import { CliError } from '../cli-error.ts';
 import { ApiClient, DEFAULT_SERVER } from '../client/api-client.ts';

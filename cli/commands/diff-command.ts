@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { MemoryStateStore } from '../../adapters/local/memory-state-store.ts';
 import { SqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
 import { CliError } from '../cli-error.ts';
-import { type CliAppDiff, diffAppForCli } from '../engine-api.ts';
+import { type AppDiffSummary, diffAppAtRevision } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
 import { createEngineDeps } from '../local/create-engine-deps.ts';
 import { openEnvironment } from '../local/open-repo.ts';
@@ -63,9 +63,9 @@ async function diff(flags: DiffFlags): Promise<number> {
       context: flags.context,
       repo: flags.repo,
     });
-    const results: Array<{ env: string; app: string } & CliAppDiff> = [];
+    const results: Array<{ env: string; app: string } & AppDiffSummary> = [];
     for (const app of apps)
-      results.push({ env: env.name, app: app.name, ...(await diffAppForCli(app, deps, repo.revision)) });
+      results.push({ env: env.name, app: app.name, ...(await diffAppAtRevision(app, deps, repo.revision)) });
     const inSync = results.every((r) => r.inSync);
     print(
       formatOutput(formatOf(flags), { env: env.name, revision: repo.revision, inSync, apps: results }, () =>

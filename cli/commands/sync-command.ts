@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
-import type { Job } from '../../engine/ports.ts';
+import type { Job } from '../../engine/index.ts';
 import { CliError } from '../cli-error.ts';
 import { type JobResult, runJob } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';

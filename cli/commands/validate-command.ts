@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { MemoryStateStore } from '../../adapters/local/memory-state-store.ts';
-import { shortRevision } from '../../engine/short-revision.ts';
+import { shortRevision } from '../../engine/index.ts';
 import { renderApp } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
 import { createEngineDeps } from '../local/create-engine-deps.ts';

@@ -1,5 +1,4 @@
-import type { AppSpec } from '../../engine/app-spec.ts';
-import type { AppState } from '../../engine/state.ts';
+import type { AppSpec, AppState } from '../../engine/index.ts';
 
 export interface SyncChoice {
   /** Apps the sync will sync, in the order of the config. */

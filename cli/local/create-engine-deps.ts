@@ -4,10 +4,16 @@ import { KubeCluster } from '../../adapters/kube/kube-cluster.ts';
 import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
 import { ProcessToolRunner } from '../../adapters/tools/process-tool-runner.ts';
 import { renderSettingsFromEnv } from '../../adapters/tools/render-settings-from-env.ts';
-import type { Environment } from '../../engine/model.ts';
-import type { PolicySet } from '../../engine/policy/destination-policy.ts';
-import type { Cluster, Log, Source, StateStore, ToolRunner } from '../../engine/ports.ts';
-import { redactUrl } from '../../engine/redact-url.ts';
+import type {
+  Cluster,
+  Environment,
+  Log,
+  PolicySet,
+  Source,
+  StateStore,
+  ToolRunner,
+} from '../../engine/index.ts';
+import { redactUrl } from '../../engine/index.ts';
 import type { EngineDeps } from '../engine-api.ts';
 import { systemClock } from './system-clock.ts';
 

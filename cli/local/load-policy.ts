@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type PolicySet, parseDestinationPolicy } from '../../engine/policy/destination-policy.ts';
+import { type PolicySet, parseDestinationPolicy } from '../../engine/index.ts';
 import { CliError } from '../cli-error.ts';
 
 /** `--policy FILE`: the operator's destination policy, outside the repository; undefined without the flag. */

@@ -1,4 +1,4 @@
-import type { Clock } from '../../engine/ports.ts';
+import type { Clock } from '../../engine/index.ts';
 
 /** The real clock. */
 export const systemClock: Clock = {

@@ -1,5 +1,4 @@
-import type { SyncOperation } from '../../engine/operation.ts';
-import type { AppState, ResourceStatus } from '../../engine/state.ts';
+import type { AppState, ResourceStatus, SyncOperation } from '../../engine/index.ts';
 import { colours, statusColour } from './colour.ts';
 import { relativeTime, shortSha } from './relative-time.ts';
 import { renderTable } from './table.ts';

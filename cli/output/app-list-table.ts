@@ -1,4 +1,4 @@
-import type { AppState } from '../../engine/state.ts';
+import type { AppState } from '../../engine/index.ts';
 import { statusColour } from './colour.ts';
 import { relativeTime, shortSha } from './relative-time.ts';
 import { renderTable } from './table.ts';

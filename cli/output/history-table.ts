@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../../engine/history.ts';
+import type { HistoryEntry } from '../../engine/index.ts';
 import { statusColour } from './colour.ts';
 import { relativeTime, shortSha } from './relative-time.ts';
 import { renderTable } from './table.ts';

@@ -1,4 +1,4 @@
-import type { JobResult } from '../../engine/job/job-result.ts';
+import type { JobResult } from '../../engine/index.ts';
 import { colours, statusColour } from './colour.ts';
 import { shortSha } from './relative-time.ts';
 import { renderTable } from './table.ts';

@@ -1,6 +1,5 @@
-import type { AppPreview, PreviewReport } from '../../engine/preview/preview-report.ts';
-import { previewTitle } from '../../engine/preview/preview-title.ts';
-import { shortRevision } from '../../engine/short-revision.ts';
+import type { AppPreview, PreviewReport } from '../../engine/index.ts';
+import { previewTitle, shortRevision } from '../../engine/index.ts';
 import { colourDiff, colours } from './colour.ts';
 
 const ACTION: Record<string, (s: string) => string> = {

@@ -1,4 +1,4 @@
-import { shortRevision } from '../../engine/short-revision.ts';
+import { shortRevision } from '../../engine/index.ts';
 /** "3m ago" style ages for tables: seconds, minutes, hours, days. */
 export function relativeTime(iso: string | undefined, now: Date): string {
   if (!iso) return '-';

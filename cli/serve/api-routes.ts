@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AppSpec } from '../../engine/app-spec.ts';
-import type { Environment } from '../../engine/model.ts';
-import type { Job, Queue } from '../../engine/ports.ts';
-import { shortRevision } from '../../engine/short-revision.ts';
-import type { AppState } from '../../engine/state.ts';
+import type { AppSpec, AppState, Environment, Job, Queue } from '../../engine/index.ts';
+import { shortRevision } from '../../engine/index.ts';
 import type { AppDetail, DiffResponse, JobAccepted } from '../client/api-types.ts';
-import { diffAppForCli, type EngineDeps, explainForCli, setAutomationPaused } from '../engine-api.ts';
+import {
+  diffAppAtRevision,
+  type EngineDeps,
+  explainApp,
+  manualJob,
+  rollbackJob,
+  setAutomationPaused,
+} from '../engine-api.ts';
 import { HttpError, readJson, sendJson } from './http-io.ts';
 import type { RepoConfigCache } from './repo-config-cache.ts';
 import { revisionOnBranch } from './revision-on-branch.ts';
@@ -83,7 +87,7 @@ async function appDetail(ctx: ApiContext, app: AppState): Promise<AppDetail> {
   const operation = await ctx.deps.state.getOperation(app.env, app.app);
   const unhealthy = app.health.status !== 'Healthy';
   const env = ctx.config.environment(app.env) ?? { name: app.env, branch: '', cluster: app.env };
-  const explain = unhealthy ? await explainForCli(env, app.app, ctx.deps) : [];
+  const explain = unhealthy ? await explainApp(env, app.app, ctx.deps) : [];
   return { app, operation, explain };
 }
 
@@ -118,24 +122,15 @@ async function findSpec(
 async function appDiff(ctx: ApiContext, name: string, envName: string | undefined): Promise<DiffResponse> {
   const { env, spec, revision } = await findSpec(ctx, name, envName);
   try {
-    return { env: env.name, app: name, ...(await diffAppForCli(spec, ctx.deps, revision)) };
+    return { env: env.name, app: name, ...(await diffAppAtRevision(spec, ctx.deps, revision)) };
   } catch (err) {
     throw new HttpError(500, `diff of ${env.name}/${name} failed: ${(err as Error).message}`);
   }
 }
 
-function manualJob(ctx: ApiContext, env: string, app: string, revision: string, extra: Partial<Job>): Job {
-  return {
-    id: `${extra.reason ?? 'manual'}-${env}-${app}-${randomUUID().slice(0, 8)}`,
-    repo: ctx.repo,
-    env,
-    revision,
-    changedPaths: 'all',
-    reason: 'manual',
-    apps: [app],
-    enqueuedAt: ctx.deps.clock.now().toISOString(),
-    ...extra,
-  };
+/** A job id for a manual operation: its kind, where, and a random part. */
+function jobId(kind: string, env: string, app: string): string {
+  return `${kind}-${env}-${app}-${randomUUID().slice(0, 8)}`;
 }
 
 async function queueSync(
@@ -152,9 +147,15 @@ async function queueSync(
     revision: asked,
     allowForeign: body.allowForeignRevision === true,
   });
-  const job = manualJob(ctx, env.name, name, revision, {
-    prune: body.prune === true ? true : undefined,
-    dryRun: body.dryRun === true ? true : undefined,
+  const job = manualJob({
+    id: jobId('manual', env.name, name),
+    repo: ctx.repo,
+    env: env.name,
+    app: name,
+    revision,
+    now: ctx.deps.clock.now(),
+    prune: body.prune === true,
+    dryRun: body.dryRun === true,
   });
   await ctx.queue.send(job);
   return { job, message: `queued sync of ${env.name}/${name} at ${revision}` };
@@ -170,19 +171,17 @@ async function queueRollback(
   if (!Number.isInteger(id))
     throw new HttpError(400, 'rollback needs {"id": HISTORY_ID}: see `syncwave app history NAME`');
   const app = await findApp(ctx, name, envName);
-  const entry = (await ctx.deps.state.listHistory(app.env, app.app)).find((h) => h.id === id);
-  if (!entry)
-    throw new HttpError(
-      404,
-      `no history entry ${id} for ${app.env}/${name}: see \`syncwave app history ${name}\``,
-    );
-  await setAutomationPaused(ctx.deps.state, app, true, ctx.deps.clock.now());
-  const job = manualJob(ctx, app.env, name, entry.revision, { reason: 'rollback' });
-  await ctx.queue.send(job);
-  return {
-    job,
-    message: `queued rollback of ${app.env}/${name} to ${shortRevision(entry.revision)} (history ${id}); automated syncs are paused until \`syncwave app resume ${name}\``,
-  };
+  const rollback = await rollbackJob(ctx.deps.state, {
+    id: jobId('rollback', app.env, name),
+    repo: ctx.repo,
+    env: app.env,
+    app: app.app,
+    historyId: id,
+    now: ctx.deps.clock.now(),
+  });
+  if (!rollback.ok) throw new HttpError(404, rollback.message);
+  await ctx.queue.send(rollback.job);
+  return { job: rollback.job, message: rollback.message };
 }
 
 async function resume(ctx: ApiContext, name: string, envName: string | undefined): Promise<AppDetail> {

@@ -1,4 +1,4 @@
-import type { Log } from '../../engine/ports.ts';
+import type { Log } from '../../engine/index.ts';
 import { colours } from '../output/colour.ts';
 
 export type LogFormat = 'json' | 'pretty';

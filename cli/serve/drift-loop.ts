@@ -1,4 +1,4 @@
-import type { Log } from '../../engine/ports.ts';
+import type { Log } from '../../engine/index.ts';
 
 export interface DriftLoopOptions {
   intervalMs: number;

@@ -1,7 +1,5 @@
-import type { AppSpec } from '../../engine/app-spec.ts';
-import type { Environment } from '../../engine/model.ts';
-import type { Source, ToolRunner } from '../../engine/ports.ts';
-import { shortRevision } from '../../engine/short-revision.ts';
+import type { AppSpec, Environment, Source, ToolRunner } from '../../engine/index.ts';
+import { shortRevision } from '../../engine/index.ts';
 import { CliError } from '../cli-error.ts';
 import { loadRepoConfig, type RepoConfig, renderForConfig } from '../engine-api.ts';
 

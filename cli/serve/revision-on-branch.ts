@@ -1,6 +1,5 @@
-import type { Environment } from '../../engine/model.ts';
-import type { Source } from '../../engine/ports.ts';
-import { shortRevision } from '../../engine/short-revision.ts';
+import type { Environment, Source } from '../../engine/index.ts';
+import { shortRevision } from '../../engine/index.ts';
 import { HttpError } from './http-io.ts';
 
 /**

@@ -1,5 +1,4 @@
-import type { StateStore } from '../../engine/ports.ts';
-import type { Scrub } from '../../engine/scrub-secrets.ts';
+import type { Scrub, StateStore } from '../../engine/index.ts';
 
 const READS = new Set(['getApp', 'listApps', 'getEnvironment', 'listHistory', 'getOperation']);
 

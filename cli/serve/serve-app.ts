@@ -1,8 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Environment } from '../../engine/model.ts';
-import type { Job, Queue } from '../../engine/ports.ts';
-import type { Scrub } from '../../engine/scrub-secrets.ts';
+import type { Environment, Job, Queue, Scrub } from '../../engine/index.ts';
 import { DEFAULT_MAX_BODY_BYTES, handleWebhook } from '../../ingest/handle-webhook.ts';
 import {
   checkDrift,

@@ -1,5 +1,4 @@
-import type { JobResult } from '../../engine/job/job-result.ts';
-import type { Clock, Job, Log } from '../../engine/ports.ts';
+import type { Clock, Job, JobResult, Log } from '../../engine/index.ts';
 import type { JobStatusResponse } from '../client/api-types.ts';
 
 /** The part of SqliteJobQueue the workers use. */

@@ -1,4 +1,4 @@
-import type { Environment } from '../../engine/model.ts';
+import type { Environment } from '../../engine/index.ts';
 
 export interface WebhookConfig {
   environments: Array<Pick<Environment, 'name' | 'branch'>>;
