@@ -89,7 +89,7 @@ export function explainUnhealthy(
     pods = ownedBy(related.pods, obj);
   }
   lines.push(...podLines(pods, opts.maxPods ?? 3));
-  chain.push(...pods.filter((p) => p !== obj));
+  for (const p of pods) if (p !== obj) chain.push(p);
   lines.push(...warningEvents(related.events ?? [], chain, opts.maxEvents ?? 5));
   return lines;
 }

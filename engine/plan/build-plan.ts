@@ -121,7 +121,7 @@ function pruneTasks(input: PlanInput, desiredKeys: ReadonlySet<string>): SyncTas
 export function buildPlan(input: PlanInput): SyncPlan {
   const tasks = desiredTasks(input);
   const desiredKeys = new Set(tasks.filter((t) => !t.hook).map((t) => t.key));
-  tasks.push(...pruneTasks(input, desiredKeys));
+  for (const t of pruneTasks(input, desiredKeys)) tasks.push(t); // no spread: an inventory may be large
   tasks.sort(compareTasks);
   return { env: input.env, app: input.app, revision: input.revision, tasks };
 }
