@@ -12,6 +12,7 @@
  * kubectl. The one stand-in is GitHub's commit-status API, which cannot run here.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -738,5 +739,17 @@ describe('serverless path: webhook -> SQS FIFO -> worker -> cluster; drift -> se
       [job.id, undefined],
       [job.id, '1'],
     ]);
+  });
+  it("a warm container removes each job's checkout: /tmp use stays bounded job after job", async () => {
+    const removed = logLines.filter((l) => l.message === 'checkouts removed');
+    // Every job of this file ran in this one process, as in one warm Lambda container.
+    expect(removed.length).toBeGreaterThanOrEqual(5);
+    const bytes = removed.map((l) => Number(l.cacheBytes));
+    expect(bytes.every((b) => Number.isFinite(b) && b >= 0)).toBe(true);
+    // What stays is the git mirror and helm's home, not one checkout per revision.
+    expect(existsSync(join(process.env.SYNCWAVE_CACHE!, 'checkouts'))).toBe(false);
+    expect(Math.max(...bytes)).toBeLessThan(64 * 1024 * 1024);
+    expect(bytes.at(-1)!).toBeLessThan(bytes[0]! + 1024 * 1024);
+    process.stderr.write(`[aws-e2e] /tmp after each of ${bytes.length} jobs (bytes): ${bytes.join(', ')}\n`);
   });
 });
