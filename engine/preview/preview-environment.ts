@@ -2,6 +2,7 @@ import { loadRepoConfig } from '../config/load-repo-config.ts';
 import { errorMessage } from '../errors.ts';
 import { affectedApps } from '../job/affected-apps.ts';
 import type { EngineDeps } from '../job/engine-deps.ts';
+import type { Environment } from '../model.ts';
 import { renderForConfig } from '../render/render-for-config.ts';
 import { shortRevision } from '../short-revision.ts';
 import { dryRunOnly } from './dry-run-only.ts';
@@ -57,7 +58,9 @@ export async function previewEnvironment(req: PreviewRequest, deps: PreviewDeps)
       ...base,
       notes: [...(base.notes ?? []), 'no app is affected by this change'],
     });
-  const cluster = dryRunOnly(await deps.clusterFor(env));
+  const bound = await boundCluster(env, deps);
+  const cluster = dryRunOnly(await deps.clusterFor({ ...env, cluster: bound.cluster }));
+  if (bound.note) base.notes = [...(base.notes ?? []), bound.note];
   const previews: AppPreview[] = [];
   for (const app of apps)
     previews.push(
@@ -70,6 +73,28 @@ export async function previewEnvironment(req: PreviewRequest, deps: PreviewDeps)
       }),
     );
   return report({ outcome: outcomeOf(previews), ...base, apps: previews });
+}
+
+/**
+ * The cluster the environment is bound to on its branch, not in the change: a pull request that
+ * edits `cluster:` in syncwave.yaml is previewed against the cluster the branch deploys to now.
+ */
+async function boundCluster(
+  env: Environment,
+  deps: Pick<PreviewDeps, 'source'>,
+): Promise<{ cluster: string; note?: string }> {
+  try {
+    const tip = await deps.source.checkout(await deps.source.resolve(env.branch));
+    const loaded = await loadRepoConfig(tip.dir);
+    const onBranch = loaded.ok ? loaded.config.environment(env.name) : undefined;
+    if (!onBranch || onBranch.cluster === env.cluster) return { cluster: env.cluster };
+    return {
+      cluster: onBranch.cluster,
+      note: `this change binds ${env.name} to cluster ${env.cluster}; previewed against ${onBranch.cluster}, the cluster branch ${env.branch} deploys to now`,
+    };
+  } catch {
+    return { cluster: env.cluster };
+  }
 }
 
 /** Paths changed from the merge base of the branch tip and the revision (GitHub's three-dot compare). */

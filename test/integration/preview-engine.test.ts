@@ -1,5 +1,7 @@
 // The preview job in the engine against the real control plane and a real git repository: it
 // takes no environment lease (a deploy may hold it meanwhile), and its cluster refuses writes.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../engine/model.ts';
 import { dryRunOnly, PreviewWriteError } from '../../engine/preview/dry-run-only.ts';
@@ -88,6 +90,29 @@ describe('preview job', () => {
       { object: `ConfigMap/${e.ns('database')}/not-ours`, action: 'adopt', paths: [], diff: '' },
     ]);
     expect(JSON.stringify(result)).not.toContain('live-value-never-shown');
+  });
+
+  it('hostile: a change that rebinds the environment to another cluster is previewed against the branch one', async () => {
+    await e.repo.git('checkout', '-q', '-b', 'other-cluster', 'develop');
+    const config = await readFile(join(e.repo.dir, 'syncwave.yaml'), 'utf8');
+    await e.repo.write('syncwave.yaml', config.replace('cluster: test,', 'cluster: someone-elses,'));
+    const head = await e.repo.commitAll('point the environment elsewhere');
+    await e.repo.checkout('develop');
+    const asked: string[] = [];
+    const clusterFor = e.deps.clusterFor;
+    e.deps.clusterFor = async (env) => {
+      asked.push(env.cluster);
+      return clusterFor(env);
+    };
+    try {
+      const result = await e.run({ reason: 'preview', revision: head });
+      expect(asked).toEqual(['test']);
+      expect(result.preview?.notes.join('\n')).toContain(
+        `binds ${e.env} to cluster someone-elses; previewed against test`,
+      );
+    } finally {
+      e.deps.clusterFor = clusterFor;
+    }
   });
 
   it('the preview cluster passes dry runs and refuses every write', async () => {
