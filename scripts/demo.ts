@@ -11,14 +11,21 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { ApiClient } from '../cli/client/api-client.ts';
 import type { HistoryEntry } from '../engine/history.ts';
 import type { AppState } from '../engine/state.ts';
-import { ensureClusterBinaries, type RunningCluster, startCluster } from '../harness/cluster.ts';
+import { ensureClusterBinaries, startCluster } from '../harness/cluster.ts';
 import { type RunningGitServer, startGitServer } from '../harness/git-server.ts';
 import { createWorkRepo, type GitWorkRepo } from '../harness/git-work-repo.ts';
 import { pushPayload, sendGithubWebhook, ZERO_SHA } from './demo/github-push.ts';
-import { type DeploymentJson, kubectl, kubectlJson, type ReplicaSetJson } from './demo/kubectl.ts';
+import {
+  type DeploymentJson,
+  type KubeTarget,
+  kubectl,
+  kubectlJson,
+  type ReplicaSetJson,
+} from './demo/kubectl.ts';
 import {
   CheckError,
   check,
@@ -64,9 +71,65 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
+/**
+ * `--kubeconfig FILE [--context NAME]`: the demo runs on that cluster (kind, minikube, a real
+ * one) in namespaces of its own (`swdemo-<id>-dev-*`, `...-prod-*`), removed at the end. Without
+ * it the demo starts its own control plane.
+ */
+const { values: flags } = parseArgs({
+  options: { kubeconfig: { type: 'string' }, context: { type: 'string' } },
+  strict: true,
+});
+const NS = flags.kubeconfig ? `swdemo-${randomBytes(3).toString('hex')}-` : '';
+
+/** The examples' `namespacePrefix: dev-`/`prod-` with the demo's own prefix in front. */
+function prefixNamespaces(config: string): string {
+  return config
+    .replaceAll('namespacePrefix: dev-', `namespacePrefix: ${NS}dev-`)
+    .replaceAll('namespacePrefix: prod-', `namespacePrefix: ${NS}prod-`);
+}
+
+/** The cluster given by --kubeconfig, or a control plane of the demo's own. */
+async function clusterToUse(work: string): Promise<{ kubeconfig: string; context?: string }> {
+  if (flags.kubeconfig) {
+    const target = { kubeconfig: flags.kubeconfig, context: flags.context };
+    const server = await kubectl(target, [
+      'config',
+      'view',
+      '--minify',
+      '-o',
+      'jsonpath={.clusters[0].cluster.server}',
+    ]);
+    info(
+      `\nUsing the cluster of ${flags.kubeconfig}${flags.context ? ` (context ${flags.context})` : ''} at ${server}`,
+    );
+    info(`  the demo's namespaces start with ${NS} and are deleted at the end`);
+    cleanups.push(async () => {
+      const all = await kubectl(target, ['get', 'namespaces', '-o', 'name']);
+      const mine = all.split('\n').filter((n) => n.startsWith(`namespace/${NS}`));
+      if (mine.length) await kubectl(target, ['delete', ...mine, '--wait=false']);
+      info(`removed namespaces ${mine.map((n) => n.slice('namespace/'.length)).join(', ') || '(none)'}`);
+    });
+    return target;
+  }
+  info(
+    '\nStarting a local Kubernetes control plane (kube-apiserver, controller-manager, scheduler, kwok)...',
+  );
+  await ensureClusterBinaries();
+  const cluster = await startCluster({ dir: join(work, 'cluster'), name: 'syncwave-demo' });
+  cleanups.push(async () => {
+    await cluster.stop();
+    await rm(join(work, 'cluster'), { recursive: true, force: true });
+  });
+  info(
+    `  ready in ${(cluster.startMs / 1000).toFixed(1)} s at ${cluster.server} (kubeconfig ${cluster.kubeconfigPath})`,
+  );
+  return { kubeconfig: cluster.kubeconfigPath, context: 'syncwave-demo' };
+}
+
 interface Ctx {
   work: string;
-  cluster: RunningCluster;
+  kube: KubeTarget;
   git: RunningGitServer;
   repo: GitWorkRepo;
   remote: string;
@@ -83,19 +146,7 @@ async function main(): Promise<void> {
   info(`Working directory ${work}; syncwave serve's log: ${logFile}`);
 
   // --- setup -----------------------------------------------------------------------------
-  info(
-    '\nStarting a local Kubernetes control plane (kube-apiserver, controller-manager, scheduler, kwok)...',
-  );
-  await ensureClusterBinaries();
-  const cluster = await startCluster({ dir: join(work, 'cluster'), name: 'syncwave-demo' });
-  cleanups.push(async () => {
-    await cluster.stop();
-    await rm(join(work, 'cluster'), { recursive: true, force: true });
-  });
-  info(
-    `  ready in ${(cluster.startMs / 1000).toFixed(1)} s at ${cluster.server} (kubeconfig ${cluster.kubeconfigPath})`,
-  );
-
+  const kube = await clusterToUse(work);
   const git = await startGitServer({ root: join(work, 'git') });
   cleanups.push(() => git.stop());
   const remote = `${git.url}/gitops.git`;
@@ -105,7 +156,7 @@ async function main(): Promise<void> {
   const fullConfig = await readFile(join(EXAMPLES, 'syncwave.yaml'), 'utf8');
   await writeFile(
     join(bootstrap, 'syncwave.yaml'),
-    `${fullConfig.slice(0, fullConfig.indexOf('\napps:'))}\napps: []\n`,
+    prefixNamespaces(`${fullConfig.slice(0, fullConfig.indexOf('\napps:'))}\napps: []\n`),
   );
   const repo = await createWorkRepo({
     dir: join(work, 'gitops'),
@@ -124,14 +175,14 @@ async function main(): Promise<void> {
     repo: remote,
     dataDir: join(work, 'data'),
     secretFile,
-    kubeconfig: cluster.kubeconfigPath,
-    context: 'syncwave-demo',
+    kubeconfig: kube.kubeconfig,
+    context: kube.context,
     driftInterval: '5s',
     logFile,
   });
   cleanups.push(() => serve.stop());
   info(
-    `  syncwave serve --repo ${remote} --port ${serve.port} --api-port ${serve.apiPort} --webhook-secret-file ${secretFile} --data-dir ${join(work, 'data')} --kubeconfig ${cluster.kubeconfigPath} --context syncwave-demo --drift-interval 5s --log-format json`,
+    `  syncwave serve --repo ${remote} --port ${serve.port} --api-port ${serve.apiPort} --webhook-secret-file ${secretFile} --data-dir ${join(work, 'data')} --kubeconfig ${kube.kubeconfig}${kube.context ? ` --context ${kube.context}` : ''} --drift-interval 5s --log-format json`,
   );
   info(
     `  webhook on ${serve.url} (POST /webhook); API on ${serve.apiUrl} (the CLI reads its token from ${join(work, 'data', 'api-token')}); setup took ${elapsed()}`,
@@ -139,7 +190,7 @@ async function main(): Promise<void> {
 
   const ctx: Ctx = {
     work,
-    cluster,
+    kube,
     git,
     repo,
     remote,
@@ -182,7 +233,7 @@ async function show(ctx: Ctx, args: string[], expectCode = 0): Promise<string> {
 
 async function kubectlShown(ctx: Ctx, args: string[]): Promise<string> {
   command(`kubectl ${args.join(' ')}`);
-  const out = await kubectl(ctx.cluster.kubeconfigPath, args);
+  const out = await kubectl(ctx.kube, args);
   if (out) output(out);
   return out;
 }
@@ -265,7 +316,7 @@ async function waitSynced(
 }
 
 async function deployment(ctx: Ctx, ns: string, name = 'frontend'): Promise<DeploymentJson> {
-  return kubectlJson<DeploymentJson>(ctx.cluster.kubeconfigPath, ['get', 'deployment', name, '-n', ns]);
+  return kubectlJson<DeploymentJson>(ctx.kube, ['get', 'deployment', name, '-n', ns]);
 }
 
 const imageOf = (d: DeploymentJson): string => d.spec.template.spec.containers[0]?.image ?? '';
@@ -322,6 +373,8 @@ async function firstDeploy(ctx: Ctx): Promise<void> {
   );
   await ctx.repo.git('checkout', '-q', '-b', 'develop');
   await cp(EXAMPLES, ctx.repo.dir, { recursive: true });
+  const config = join(ctx.repo.dir, 'syncwave.yaml');
+  await writeFile(config, prefixNamespaces(await readFile(config, 'utf8')));
   await ctx.repo.commitAll('Add database, backend and frontend');
   const head = await pushAndNotify(ctx, 'develop', ZERO_SHA);
   const t0 = Date.now();
@@ -360,11 +413,11 @@ async function imageTag(ctx: Ctx): Promise<string> {
   );
   const before = await ctx.repo.head();
   const counts = await historyCounts(ctx, 'dev');
-  const rsBefore = await kubectlJson<{ items: ReplicaSetJson[] }>(ctx.cluster.kubeconfigPath, [
+  const rsBefore = await kubectlJson<{ items: ReplicaSetJson[] }>(ctx.kube, [
     'get',
     'replicasets',
     '-n',
-    'dev-frontend',
+    `${NS}dev-frontend`,
   ]);
   command(
     `sed -i 's/tag: "2.0.0"/tag: "2.0.1"/' apps/frontend/values.yaml && git commit -am "frontend 2.0.1"`,
@@ -375,7 +428,7 @@ async function imageTag(ctx: Ctx): Promise<string> {
   await waitSynced(ctx, 'dev', ['frontend'], head);
   const d = await waitRolledOut(
     ctx,
-    'dev-frontend',
+    `${NS}dev-frontend`,
     (x) => imageOf(x).endsWith(':2.0.1'),
     'the frontend rollout to 2.0.1',
   );
@@ -397,15 +450,15 @@ async function imageTag(ctx: Ctx): Promise<string> {
     'get',
     'replicasets',
     '-n',
-    'dev-frontend',
+    `${NS}dev-frontend`,
     '-o',
     'custom-columns=REPLICASET:.metadata.name,IMAGE:.spec.template.spec.containers[0].image,DESIRED:.spec.replicas,READY:.status.readyReplicas',
   ]);
-  const rs = await kubectlJson<{ items: ReplicaSetJson[] }>(ctx.cluster.kubeconfigPath, [
+  const rs = await kubectlJson<{ items: ReplicaSetJson[] }>(ctx.kube, [
     'get',
     'replicasets',
     '-n',
-    'dev-frontend',
+    `${NS}dev-frontend`,
   ]);
   const newRs = rs.items.filter((r) => r.spec.template.spec.containers[0]?.image.endsWith(':2.0.1'));
   const oldRs = rs.items.filter((r) => r.spec.template.spec.containers[0]?.image.endsWith(':2.0.0'));
@@ -439,12 +492,14 @@ async function scale(ctx: Ctx): Promise<void> {
   await waitSynced(ctx, 'dev', ['frontend'], head);
   const d = await waitRolledOut(
     ctx,
-    'dev-frontend',
+    `${NS}dev-frontend`,
     (x) => x.spec.replicas === 3,
     'frontend to run 3 ready replicas',
   );
-  await kubectlShown(ctx, ['get', 'deployment', 'frontend', '-n', 'dev-frontend']);
-  ok(`Deployment dev-frontend/frontend has ${d.spec.replicas} replicas, ${d.status.readyReplicas} ready`);
+  await kubectlShown(ctx, ['get', 'deployment', 'frontend', '-n', `${NS}dev-frontend`]);
+  ok(
+    `Deployment ${NS}dev-frontend/frontend has ${d.spec.replicas} replicas, ${d.status.readyReplicas} ready`,
+  );
 }
 
 async function envVar(ctx: Ctx): Promise<void> {
@@ -466,7 +521,7 @@ async function envVar(ctx: Ctx): Promise<void> {
   await waitSynced(ctx, 'dev', ['frontend'], head);
   const d = await waitRolledOut(
     ctx,
-    'dev-frontend',
+    `${NS}dev-frontend`,
     (x) =>
       (x.spec.template.spec.containers[0]?.env ?? []).some(
         (e) => e.name === 'FEATURE_CHECKOUT_V2' && e.value === 'true',
@@ -478,7 +533,7 @@ async function envVar(ctx: Ctx): Promise<void> {
     'deployment',
     'frontend',
     '-n',
-    'dev-frontend',
+    `${NS}dev-frontend`,
     '-o',
     'jsonpath={range .spec.template.spec.containers[0].env[*]}{.name}={.value}{"\\n"}{end}',
   ]);
@@ -493,7 +548,7 @@ async function selfHeal(ctx: Ctx): Promise<void> {
     'A manual `kubectl scale` makes the cluster differ from Git. The drift loop (every 5 s here,\n3 minutes by default) notices and, as selfHeal is on, syncs the app back to Git.',
   );
   const before = (await history(ctx, 'dev', 'frontend')).length;
-  await kubectlShown(ctx, ['scale', 'deployment/frontend', '-n', 'dev-frontend', '--replicas=5']);
+  await kubectlShown(ctx, ['scale', 'deployment/frontend', '-n', `${NS}dev-frontend`, '--replicas=5']);
   const t0 = Date.now();
   const healed = await waitFor(
     'a self-heal sync of dev/frontend',
@@ -507,7 +562,7 @@ async function selfHeal(ctx: Ctx): Promise<void> {
   );
   const d = await waitRolledOut(
     ctx,
-    'dev-frontend',
+    `${NS}dev-frontend`,
     (x) => x.spec.replicas === 3,
     'frontend back at 3 replicas',
   );
@@ -531,7 +586,7 @@ async function revert(ctx: Ctx, tagCommit: string): Promise<void> {
   await waitSynced(ctx, 'dev', ['frontend'], head);
   const d = await waitRolledOut(
     ctx,
-    'dev-frontend',
+    `${NS}dev-frontend`,
     (x) => imageOf(x).endsWith(':2.0.0'),
     'the rollout back to 2.0.0',
   );
@@ -565,19 +620,19 @@ async function promote(ctx: Ctx): Promise<void> {
     );
   }
   ok('prod deployed in waves: database -> backend -> frontend');
-  await kubectlShown(ctx, ['get', 'deployments,statefulsets', '-n', 'prod-frontend']);
+  await kubectlShown(ctx, ['get', 'deployments,statefulsets', '-n', `${NS}prod-frontend`]);
   const d = await waitRolledOut(
     ctx,
-    'prod-frontend',
+    `${NS}prod-frontend`,
     (x) => x.spec.replicas === 3,
     'prod frontend with 3 ready replicas',
   );
   check(imageOf(d).endsWith(':2.0.0'), `prod frontend image should be 2.0.0, got ${imageOf(d)}`);
-  const ns = await kubectl(ctx.cluster.kubeconfigPath, ['get', 'namespaces', '-o', 'name']);
-  for (const n of ['prod-database', 'prod-backend', 'prod-frontend'])
+  const ns = await kubectl(ctx.kube, ['get', 'namespaces', '-o', 'name']);
+  for (const n of ['prod-database', 'prod-backend', 'prod-frontend'].map((x) => `${NS}${x}`))
     check(ns.includes(`namespace/${n}`), `namespace ${n} is missing`);
   ok(
-    `prod-database, prod-backend, prod-frontend exist; prod frontend runs ${imageOf(d)} x${d.status.readyReplicas}`,
+    `${NS}prod-database, ${NS}prod-backend, ${NS}prod-frontend exist; prod frontend runs ${imageOf(d)} x${d.status.readyReplicas}`,
   );
 }
 

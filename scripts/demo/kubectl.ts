@@ -5,10 +5,15 @@ import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
 
 const run = promisify(execFile);
 
-export async function kubectl(kubeconfig: string, args: string[]): Promise<string> {
+/** A kubeconfig file, or a file and one of its contexts. */
+export type KubeTarget = string | { kubeconfig: string; context?: string };
+
+export async function kubectl(target: KubeTarget, args: string[]): Promise<string> {
   const { kubectl: bin } = await ensureTools();
+  const kubeconfig = typeof target === 'string' ? target : target.kubeconfig;
+  const context = typeof target === 'string' ? undefined : target.context;
   try {
-    const { stdout } = await run(bin, args, {
+    const { stdout } = await run(bin, context ? ['--context', context, ...args] : args, {
       env: { ...process.env, KUBECONFIG: kubeconfig },
       maxBuffer: 64 << 20,
     });
@@ -19,8 +24,8 @@ export async function kubectl(kubeconfig: string, args: string[]): Promise<strin
   }
 }
 
-export async function kubectlJson<T>(kubeconfig: string, args: string[]): Promise<T> {
-  return JSON.parse(await kubectl(kubeconfig, [...args, '-o', 'json'])) as T;
+export async function kubectlJson<T>(target: KubeTarget, args: string[]): Promise<T> {
+  return JSON.parse(await kubectl(target, [...args, '-o', 'json'])) as T;
 }
 
 export interface DeploymentJson {
