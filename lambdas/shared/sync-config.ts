@@ -2,6 +2,7 @@
  * Configuration of the worker and drift functions, from the variables the CDK stack sets
  * (infra/syncwave-stack.ts): read once at cold start, with clear errors naming what to set.
  */
+import { type PolicySet, parseDestinationPolicy } from '../../engine/policy/destination-policy.ts';
 
 /** One environment as the stack describes it: the cluster is an EKS cluster name in `region`. */
 export interface DeployedEnvironment {
@@ -38,6 +39,15 @@ export interface SyncConfig {
   clusterRoles?: Record<string, string>;
   /** SNS topic for a message per failed sync (SYNCWAVE_ALARM_TOPIC_ARN). */
   alarmTopicArn?: string;
+  /** The operator's destination policy (SYNCWAVE_POLICY: the policy file's YAML or JSON); all allowed when absent. */
+  policy?: PolicySet;
+}
+
+/** SYNCWAVE_POLICY parsed at cold start: a bad policy stops the function, never allows everything. */
+function policyFrom(text: string): PolicySet {
+  const parsed = parseDestinationPolicy(text, 'SYNCWAVE_POLICY');
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.policy;
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
@@ -129,6 +139,7 @@ export function syncConfigFromEnv(env: Record<string, string | undefined>): Sync
     ...(region ? { region } : {}),
     ...(clusterRoles ? { clusterRoles } : {}),
     ...(env.SYNCWAVE_ALARM_TOPIC_ARN ? { alarmTopicArn: env.SYNCWAVE_ALARM_TOPIC_ARN } : {}),
+    ...(env.SYNCWAVE_POLICY ? { policy: policyFrom(env.SYNCWAVE_POLICY) } : {}),
   };
 }
 

@@ -168,6 +168,7 @@ export function createSyncRuntime(
         state,
         tools: runner,
         renderLimits: render.limits,
+        ...(config.policy ? { policy: config.policy } : {}),
         ...(built.notifier ? { notifier: built.notifier } : {}),
         ...(built.previews ? { previews: built.previews } : {}),
         clock: { now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },

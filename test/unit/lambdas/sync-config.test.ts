@@ -33,6 +33,19 @@ describe('syncConfigFromEnv', () => {
     });
   });
 
+  it('reads the destination policy from SYNCWAVE_POLICY (YAML or JSON), and refuses a bad one', () => {
+    const policy = JSON.stringify({
+      environments: { dev: { namespaces: ['dev-*'], clusterResources: ['/Namespace'] } },
+    });
+    expect(syncConfigFromEnv({ ...base, SYNCWAVE_POLICY: policy }).policy).toEqual({
+      source: 'SYNCWAVE_POLICY',
+      environments: { dev: { namespaces: ['dev-*'], clusterResources: [{ group: '', kind: 'Namespace' }] } },
+    });
+    expect(() =>
+      syncConfigFromEnv({ ...base, SYNCWAVE_POLICY: 'environments: { dev: { names: [] } }' }),
+    ).toThrow(/^SYNCWAVE_POLICY: environments\.dev: /);
+  });
+
   it('says which variable is missing or wrong', () => {
     expect(() => syncConfigFromEnv({ ...base, SYNCWAVE_TABLE_NAME: undefined })).toThrow(
       /SYNCWAVE_TABLE_NAME is not set/,
