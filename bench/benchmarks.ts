@@ -50,7 +50,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
     needsCluster: true,
     run: async ({ smoke, kubeconfig }) =>
       (await import('./throughput.ts')).run(
-        smoke ? { objects: 12, runs: 1, kubeconfig } : { objects: 500, runs: 3, concurrency: [16, 4, 8, 32] },
+        smoke ? { objects: 12, runs: 1, kubeconfig } : { objects: 500, runs: 3 },
       ),
   },
   {

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { MemoryStateStore } from '../adapters/local/memory-state-store.ts';
 import type { KubeObject } from '../engine/model.ts';
 import type { Cluster } from '../engine/ports.ts';
+import { DEFAULT_CONCURRENCY } from '../engine/sync/sync-context.ts';
 import { type BenchResult, median, result, resultTable } from './bench-result.ts';
 import { requestCounts, tally } from './support/apiserver-metrics.ts';
 import { benchAppSpec, syncBenchApp } from './support/bench-app.ts';
@@ -85,7 +86,7 @@ export interface ThroughputOptions {
 export async function run(opts: ThroughputOptions = {}): Promise<BenchResult[]> {
   const count = opts.objects ?? 500;
   const runs = opts.runs ?? 3;
-  const sweep = opts.concurrency ?? [16];
+  const sweep = opts.concurrency ?? [DEFAULT_CONCURRENCY];
   const bc = await benchCluster('throughput', { kubeconfig: opts.kubeconfig });
   const sfx = nameSuffix(bc.shared);
   try {
