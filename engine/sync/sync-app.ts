@@ -11,6 +11,7 @@ import { type Comparison, compareLive } from './compare-live.ts';
 import { missingNamespaces } from './missing-namespaces.ts';
 import { observeHealth } from './observe-health.ts';
 import { ownedByApp, ownedOrAdoptable } from './owned-by-app.ts';
+import { preflightProblem } from './preflight.ts';
 import { prepareDesired } from './prepare-desired.ts';
 import { pruneObjects } from './prune-objects.ts';
 import { recordSync } from './record-sync.ts';
@@ -125,26 +126,20 @@ export async function syncApp(given: SyncContext, rendered: readonly KubeObject[
     });
 
   try {
-    if (objects.length === 0 && inventory.length > 0 && !ctx.app.syncPolicy.automated?.allowEmpty) {
-      return await finish(
-        'Failed',
-        `render of ${ctx.app.path} produced no objects; refusing to prune all ${inventory.length} objects of the app (set syncPolicy.automated.allowEmpty: true if this is intended)`,
-      );
-    }
-    const noNamespace = await missingNamespaces(objects, { cluster: ctx.cluster, created: createNamespace });
-    if (noNamespace.length) {
-      return await finish(
-        'Failed',
-        `nothing applied: namespace ${noNamespace.join(', ')} does not exist; add CreateNamespace=true to the app's syncPolicy.syncOptions or a Namespace manifest to ${ctx.app.path}`,
-      );
-    }
-    if (op.groupIndex === 0 && op.stage === 'apply' && comparison.rejected.length) {
-      for (const r of comparison.rejected)
-        results.set(r.key, { key: r.key, outcome: 'failed', message: r.message });
-      return await finish(
-        'Failed',
-        `nothing applied: the API server rejects ${comparison.rejected.length} object(s): ${comparison.rejected.map((r) => r.message).join('; ')}`,
-      );
+    const firstStep = op.groupIndex === 0 && op.stage === 'apply';
+    const problem = preflightProblem({
+      app: ctx.app,
+      desiredCount: objects.length,
+      inventoryCount: inventory.length,
+      missingNamespaces: await missingNamespaces(objects, { cluster: ctx.cluster, created: createNamespace }),
+      rejected: comparison.rejected,
+      firstStep,
+    });
+    if (problem) {
+      if (firstStep)
+        for (const r of comparison.rejected)
+          results.set(r.key, { key: r.key, outcome: 'failed', message: r.message });
+      return await finish('Failed', problem);
     }
     if (newNamespace) await ctx.cluster.apply(newNamespace, { dryRun: false, force: false });
     const stepped = await runGroups(ctx, op, plan, results);
