@@ -142,12 +142,19 @@ async function selectForJob(run: JobRun, apps: readonly AppSpec[]): Promise<Sele
   const states = new Map<string, AppState>((await deps.state.listApps(job.env)).map((s) => [s.app, s]));
   if (!followsBranch(job)) return selectApps(apps, job, states);
   const unfinished = new Set<string>();
-  for (const app of apps) if (await deps.state.getOperation(job.env, app.name)) unfinished.add(app.name);
+  const succeededAtTip = new Set<string>();
+  for (const app of apps) {
+    if (await deps.state.getOperation(job.env, app.name)) unfinished.add(app.name);
+    const [last] = await deps.state.listHistory(job.env, app.name, 1);
+    if (last?.revision === run.revision && last.phase === 'Succeeded' && !last.dryRun)
+      succeededAtTip.add(app.name);
+  }
   return selectAtTip(apps, {
     tip: run.revision,
     states,
     changed: await changesSince(states, run.revision, deps.source),
     unfinished,
+    succeededAtTip,
   });
 }
 

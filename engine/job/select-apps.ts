@@ -60,6 +60,11 @@ export interface TipInput {
   changed: ReadonlyMap<string, string[] | 'all'>;
   /** Apps with a sync operation left unfinished (by any job): always synced again. */
   unfinished: ReadonlySet<string>;
+  /**
+   * Apps whose newest history entry is a successful sync at the tip: synced, even when the
+   * app state written after it was lost (a process killed between the two writes).
+   */
+  succeededAtTip?: ReadonlySet<string>;
 }
 
 /**
@@ -80,6 +85,7 @@ export function selectAtTip(apps: readonly AppSpec[], input: TipInput): Selectio
       notes.push(why);
       return false;
     }
+    if (input.succeededAtTip?.has(app.name)) return false;
     if (input.unfinished.has(app.name) || !state?.syncedRevision) return true;
     if (state.syncedRevision === input.tip) return false;
     const last = state.lastOperation;

@@ -30,6 +30,15 @@ export async function waitHealthy(
   opts: WaitOptions,
 ): Promise<WaitOutcome> {
   for (;;) {
+    // Past the deadline (a Lambda about to time out) and not yet at the timeout: stop and let
+    // the continuation look. Once the timeout has passed, one look decides (healthy or timeout).
+    const started = opts.clock.now().getTime();
+    if (opts.deadline && started >= opts.deadline.getTime() && started < opts.timeoutAt.getTime())
+      return {
+        status: 'deadline',
+        health: new Map(),
+        message: `stopped at the deadline; ${objects.length} object(s) to check`,
+      };
     const health = await observeHealth(opts.cluster, objects);
     const degraded = objects.find((o) => health.get(o.key)?.status === 'Degraded');
     if (degraded) {

@@ -130,6 +130,13 @@ describe('drift compares as a sync does', () => {
     expect(pruned.apps.find((a) => a.app === 'database')?.resources).toContainEqual(
       expect.objectContaining({ name: 'extra', outcome: 'pruned' }),
     );
-    expect(await t.cluster.get('v1', 'ConfigMap', 'extra', ns)).toBeUndefined();
+    // Deleted (foreground propagation: gone once the garbage collector is done with it).
+    const until = Date.now() + 20_000;
+    let left = await t.cluster.get('v1', 'ConfigMap', 'extra', ns);
+    while (left && !left.metadata.deletionTimestamp && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 200));
+      left = await t.cluster.get('v1', 'ConfigMap', 'extra', ns);
+    }
+    expect(left === undefined || left.metadata.deletionTimestamp !== undefined).toBe(true);
   });
 });

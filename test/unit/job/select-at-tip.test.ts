@@ -86,6 +86,19 @@ describe('selectAtTip: which apps a push or poll job syncs to the branch tip', (
     expect(names(selectAtTip(apps, { tip: TIP, states, changed, unfinished }))).toEqual(['backend']);
   });
 
+  it('counts an app whose newest history entry succeeded at the tip as synced, its state write lost', () => {
+    const states = new Map(apps.map((a) => [a.name, state(a.name)]));
+    const changed = new Map(apps.map((a) => [a.name, 'all' as const]));
+    const out = selectAtTip(apps, {
+      tip: TIP,
+      states,
+      changed,
+      unfinished: new Set(['database']),
+      succeededAtTip: new Set(['database']),
+    });
+    expect(names(out)).toEqual(['backend', 'frontend']);
+  });
+
   it('does not retry by itself an app whose sync at this very tip failed, and says what to do', () => {
     const failed = state('backend', {
       revision: TIP,
