@@ -2,7 +2,7 @@
  * Configuration of the worker and drift functions, from the variables the CDK stack sets
  * (infra/syncwave-stack.ts): read once at cold start, with clear errors naming what to set.
  */
-import { type PolicySet, parseDestinationPolicy } from '../../engine/policy/destination-policy.ts';
+import { type PolicySet, parseDestinationPolicy } from '../../engine/index.ts';
 
 /** One environment as the stack describes it: the cluster is an EKS cluster name in `region`. */
 export interface DeployedEnvironment {
