@@ -105,4 +105,15 @@ describe('app of apps', () => {
     expect(config.apps('default').map((a) => a.name)).toEqual(['plain']);
     expect(config.skipped('default')[0]?.reason).toMatch(/app of apps did not render: .*no apps for you/);
   });
+
+  it("a root renders under the operator's render limits (renderLimits of the engine's deps), as apps do", async () => {
+    const dir = await repo({ 'argocd/plain.yaml': application('plain', 'apps/database') });
+    const limited = renderForConfig({ dir, revision: 'test' }, { ...tools, renderLimits: { maxObjects: 1 } });
+    const loaded = await loadRepoConfig(dir, { render: limited });
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    expect(loaded.config.apps('default').map((a) => a.name)).toEqual(['plain']);
+    expect(loaded.config.skipped('default').find((s) => s.name === 'root')?.reason).toMatch(
+      /limit exceeded: more objects than the limit of 1 per app/,
+    );
+  });
 });
