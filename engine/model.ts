@@ -1,3 +1,4 @@
+import type { DestinationPolicy } from './policy/destination-policy.ts';
 /**
  * The words of syncwave (docs/architecture.md) as types. Every layer speaks these.
  */
@@ -78,4 +79,6 @@ export interface Environment {
   cluster: string;
   /** Optional namespace prefix, so two environments can share one cluster (local demo). */
   namespacePrefix?: string;
+  /** syncwave.yaml's own destination rules: checked on top of the operator's policy (narrowing only). */
+  policy?: DestinationPolicy;
 }

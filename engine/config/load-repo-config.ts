@@ -128,6 +128,7 @@ export async function loadRepoConfig(dir: string, opts: LoadOptions = {}): Promi
     branch: e.branch,
     cluster: e.cluster ?? name,
     namespacePrefix: e.namespacePrefix,
+    ...(e.policy ? { policy: e.policy } : {}),
   }));
   const problems = checkApps(raw.apps ?? [], new Set(environments.map((e) => e.name))).map(
     (p) => `${found.file}: ${p}`,

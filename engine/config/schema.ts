@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { destinationPolicySchema } from '../policy/destination-policy.ts';
 
 /** `syncwave.yaml` as written by people. Defaults are applied later by resolveApps(). */
 
@@ -115,6 +116,8 @@ export const environmentSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9-]*$/, 'expected lowercase letters, digits and -')
     .optional(),
+  /** Narrows the operator's destination policy for this environment; can never widen it. */
+  policy: destinationPolicySchema.optional(),
 });
 
 export const repoConfigSchema = z.strictObject({

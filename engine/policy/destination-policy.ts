@@ -32,12 +32,13 @@ const groupKind = z.unknown().transform((value, ctx): { group: string; kind: str
   return z.NEVER;
 });
 
-const policySchema = z.strictObject({
+/** One environment's rules, in the operator's file and (narrowing only) in syncwave.yaml. */
+export const destinationPolicySchema = z.strictObject({
   namespaces: z.array(z.string().min(1)).default([]),
   clusterResources: z.array(groupKind).default([]),
 });
 
-const fileSchema = z.strictObject({ environments: z.record(z.string(), policySchema) });
+const fileSchema = z.strictObject({ environments: z.record(z.string(), destinationPolicySchema) });
 
 export type ParsePolicyResult = { ok: true; policy: PolicySet } | { ok: false; message: string };
 

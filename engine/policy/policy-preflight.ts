@@ -34,12 +34,36 @@ export async function policyFailures(input: {
   objects: ReadonlyMap<string, readonly KubeObject[]>;
   cluster: () => Promise<Cluster>;
 }): Promise<PolicyFailure[]> {
-  if (!input.policy) return [];
+  const policies = effectivePolicies(input.policy, input.env);
+  if (!policies.length) return [];
   const all = [...input.objects.values()].flat();
-  return checkDestinations({
-    env: input.env.name,
-    apps: input.apps.map((app) => ({ app, objects: input.objects.get(app.name) ?? [] })),
-    policy: input.policy,
-    scopeOf: scopeFromCluster(await input.cluster(), all),
-  });
+  const scopeOf = scopeFromCluster(await input.cluster(), all);
+  const apps = input.apps.map((app) => ({ app, objects: input.objects.get(app.name) ?? [] }));
+  const byApp = new Map<string, PolicyFailure>();
+  for (const policy of policies) {
+    for (const failure of await checkDestinations({ env: input.env.name, apps, policy, scopeOf })) {
+      const seen = byApp.get(failure.app.name);
+      byApp.set(
+        failure.app.name,
+        seen ? { app: seen.app, message: `${seen.message}; ${failure.message}` } : failure,
+      );
+    }
+  }
+  return [...byApp.values()];
+}
+
+/**
+ * The policies an environment's objects must all pass: the operator's (outside the repository)
+ * and syncwave.yaml's own `environments.<env>.policy`. An object must be allowed by both, so the
+ * repository can narrow what the operator allows but never widen it; with no operator policy the
+ * repository's rules alone apply.
+ */
+export function effectivePolicies(operator: PolicySet | undefined, env: Environment): PolicySet[] {
+  const policies: PolicySet[] = operator ? [operator] : [];
+  if (env.policy)
+    policies.push({
+      source: `syncwave.yaml (environments.${env.name}.policy)`,
+      environments: { [env.name]: env.policy },
+    });
+  return policies;
 }
