@@ -30,8 +30,16 @@ it('survives SIGKILL mid-queue: after a restart the tip is deployed, the older j
   expect([await count('database'), await count('backend'), await count('frontend')]).toEqual([1, 1, 1]);
 
   // Two commits: job 2 (the tip, its webhook first) and job 1's delivery arriving late, queued
-  // behind it. Commit 1 touches database (wave 0) and frontend (wave 2); commit 2 frontend only.
+  // behind it. Commit 1 touches database (wave 0), backend (wave 1) and frontend (wave 2); commit 2
+  // frontend only. Backend's rollout waits minReadySeconds per pod, so job 2 stays at the gate
+  // before wave 2 for seconds after backend's sync is recorded, however fast the machine: the
+  // kill below lands there, not in a race with the job's end.
   await edit('apps/database/configmap.yaml', (t) => `${t.replace(/\n*$/, '\n')}  restart-test: "1"\n`);
+  await edit('apps/backend/base/deployment.yaml', (t) =>
+    t
+      .replace('  replicas: 2\n', '  replicas: 2\n  minReadySeconds: 6\n')
+      .replace('backend:1.4.0', 'backend:1.4.1'),
+  );
   await edit('apps/frontend/values.yaml', (t) => t.replace('tag: "2.0.0"', 'tag: "2.0.1"'));
   const sha1 = await s.repo.commitAll('database and frontend');
   await edit('apps/frontend/values-dev.yaml', (t) => t.replace('replicaCount: 1', 'replicaCount: 2'));
@@ -41,12 +49,12 @@ it('survives SIGKILL mid-queue: after a restart the tip is deployed, the older j
   const id2 = job2.answer.body.jobs?.[0]?.id ?? '';
   const id1 = late1.body.jobs?.[0]?.id ?? '';
 
-  // Kill serve while job 2 runs (after its first wave if we see it, which is the harder case).
-  const deadline = Date.now() + 20_000;
+  // Kill serve while job 2 waits for backend's health, after database and backend are synced.
+  const deadline = Date.now() + 30_000;
   let state = await s.api.job(id2);
   while (Date.now() < deadline) {
     state = await s.api.job(id2);
-    if (state.state === 'running' && (await count('database')) === 2) break;
+    if (state.state === 'running' && (await count('database')) === 2 && (await count('backend')) === 2) break;
     if (state.state === 'done') break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -69,10 +77,11 @@ it('survives SIGKILL mid-queue: after a restart the tip is deployed, the older j
   // kill); the late job 1 is no longer the tip: superseded, it deploys nothing.
   expect((await s.api.job(id1)).result?.outcome).toBe('superseded');
   expect(await count('database')).toBe(2);
-  expect(await count('backend')).toBe(1);
+  expect(await count('backend')).toBe(2);
   const frontend = await s.history('frontend');
   expect(frontend.map((h) => h.revision)).toEqual([job2.sha, first.sha]);
   expect((await s.history('database')).map((h) => h.revision)).toEqual([job2.sha, first.sha]);
+  expect((await s.history('backend')).map((h) => h.revision)).toEqual([job2.sha, first.sha]);
   expect(
     await s.kubectl([
       'get',
