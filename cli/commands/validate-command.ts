@@ -4,7 +4,7 @@ import { shortRevision } from '../../engine/index.ts';
 import { renderApp } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
 import { createEngineDeps } from '../local/create-engine-deps.ts';
-import { openRepo } from '../local/open-repo.ts';
+import { environmentOf, openRepo } from '../local/open-repo.ts';
 import { colours } from '../output/colour.ts';
 import { formatOutput } from '../output/output-format.ts';
 import { createLog } from '../serve/create-log.ts';
@@ -52,6 +52,8 @@ async function validate(flags: ValidateFlags): Promise<number> {
     cacheDir: repo.cacheDir,
     repo: flags.repo,
   });
+  // A mistyped --env must not pass for a check of nothing.
+  if (flags.env) environmentOf(repo.config, flags.env);
   const checks: AppCheck[] = [];
   for (const env of repo.config.environments) {
     if (flags.env && env.name !== flags.env) continue;

@@ -52,6 +52,10 @@ describe('one-shot commands', () => {
     expect(good.code, good.stderr).toBe(0);
     expect(good.stdout).toContain(`ok   ${env}/frontend`);
     expect(good.stdout).toContain('is valid');
+    // A mistyped --env is an error naming the declared environments, not a pass over nothing.
+    const typo = await sw('validate', '--repo', repo.dir, '--env', 'nosuch');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('no environment "nosuch" in syncwave.yaml; declared:');
 
     await repo.git('checkout', '-q', '-b', 'broken');
     const file = join(repo.dir, 'syncwave.yaml');
