@@ -191,10 +191,17 @@ async function tokenOf(file: string | undefined, envName: string): Promise<strin
   }
 }
 
-/** Where previews show: GitHub check runs and GitLab notes, each when its token is given. */
-async function previewPublisherOf(flags: ServeFlags): Promise<PreviewPublisher | undefined> {
+/**
+ * Where previews show: GitHub check runs and GitLab notes, each when its token is given. The
+ * tokens read are added to `secrets`, which serve's scrubber blanks from every line it prints.
+ */
+async function previewPublisherOf(
+  flags: ServeFlags,
+  secrets: string[],
+): Promise<PreviewPublisher | undefined> {
   const github = await tokenOf(flags.githubTokenFile, 'SYNCWAVE_GITHUB_TOKEN');
   const gitlab = await tokenOf(flags.gitlabTokenFile, 'SYNCWAVE_GITLAB_TOKEN');
+  for (const token of [github, gitlab]) if (token) secrets.push(token);
   const baseUrl = (flags.githubApiUrl ?? 'https://api.github.com').replace(/\/$/, '');
   return publisherByProvider({
     ...(github
@@ -222,7 +229,8 @@ async function serve(given: ServeFlags): Promise<number> {
   const credentials = resolveGitCredentials({ file: flags.gitCredentialsFile, env: process.env, fromUrl });
   let currentSecret: string | undefined;
   let apiToken: string | undefined;
-  const scrub = createScrubber(() => [credentials?.token, currentSecret, apiToken]);
+  const previewTokens: string[] = [];
+  const scrub = createScrubber(() => [credentials?.token, currentSecret, apiToken, ...previewTokens]);
   const log = createLog({
     format: flags.logFormat,
     debug: Boolean(process.env.SYNCWAVE_DEBUG),
@@ -269,7 +277,7 @@ async function serve(given: ServeFlags): Promise<number> {
     // environment leases at once instead of waiting for them to expire.
     owner: `serve@${hostname()}:${dataDir}`,
   });
-  const previews = await previewPublisherOf(flags);
+  const previews = await previewPublisherOf(flags, previewTokens);
   const app = createServeApp({
     deps: { ...deps, ...(previews ? { previews } : {}) },
     previewForks: flags.previewForks ?? false,

@@ -317,4 +317,11 @@ describe('pull request previews', () => {
       'frontend Synced',
     ]);
   });
+
+  it("serve's log never shows the GitHub/GitLab token (its scrubber knows the preview tokens)", async () => {
+    const log = await readFile(s.logFile, 'utf8');
+    expect(log.length).toBeGreaterThan(0);
+    expect(log).not.toContain(TOKEN);
+    expect(log).not.toContain(Buffer.from(TOKEN).toString('base64').replace(/=+$/, ''));
+  });
 });
