@@ -1,16 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { MemoryStateStore } from '../../adapters/local/memory-state-store.ts';
-import { SqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
 import { CliError } from '../cli-error.ts';
 import { type AppDiffSummary, diffAppAtRevision } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
-import { createEngineDeps } from '../local/create-engine-deps.ts';
 import { openEnvironment } from '../local/open-repo.ts';
+import { withReadOnlyDeps } from '../local/with-read-only-deps.ts';
 import { colourDiff, colours } from '../output/colour.ts';
 import { formatOutput } from '../output/output-format.ts';
-import { createLog } from '../serve/create-log.ts';
 import { action, addOutputOption, formatOf, print } from './command-kit.ts';
 
 interface DiffFlags {
@@ -51,18 +46,7 @@ async function diff(flags: DiffFlags): Promise<number> {
         .join(', ')}`,
     );
   }
-  const dbFile = join(resolve(flags.dataDir), 'syncwave.db');
-  const state = existsSync(dbFile) ? await SqliteStateStore.open(dbFile) : new MemoryStateStore();
-  try {
-    const deps = createEngineDeps({
-      source: repo.source,
-      state,
-      log: createLog({ format: 'pretty', write: (line) => process.stderr.write(`${line}\n`) }),
-      cacheDir: repo.cacheDir,
-      kubeconfig: flags.kubeconfig,
-      context: flags.context,
-      repo: flags.repo,
-    });
+  return withReadOnlyDeps({ ...flags, source: repo.source, cacheDir: repo.cacheDir }, async (deps) => {
     const results: Array<{ env: string; app: string } & AppDiffSummary> = [];
     for (const app of apps)
       results.push({ env: env.name, app: app.name, ...(await diffAppAtRevision(app, deps, repo.revision)) });
@@ -84,7 +68,5 @@ async function diff(flags: DiffFlags): Promise<number> {
       ),
     );
     return inSync ? EXIT.ok : EXIT.notOk;
-  } finally {
-    if (state instanceof SqliteStateStore) state.close();
-  }
+  });
 }

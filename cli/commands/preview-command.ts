@@ -1,15 +1,10 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { MemoryStateStore } from '../../adapters/local/memory-state-store.ts';
-import { SqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
 import { previewEnvironment } from '../engine-api.ts';
 import { EXIT } from '../exit-codes.ts';
-import { createEngineDeps } from '../local/create-engine-deps.ts';
 import { environmentOf, openRepo } from '../local/open-repo.ts';
+import { withReadOnlyDeps } from '../local/with-read-only-deps.ts';
 import { formatOutput } from '../output/output-format.ts';
 import { previewView } from '../output/preview-view.ts';
-import { createLog } from '../serve/create-log.ts';
 import { action, addOutputOption, formatOf, print } from './command-kit.ts';
 
 interface PreviewFlags {
@@ -47,22 +42,9 @@ async function preview(flags: PreviewFlags): Promise<number> {
   const repo = await openRepo({ repo: flags.repo, ref: flags.revision, dataDir: flags.dataDir });
   const only = repo.config.environments.length === 1 ? repo.config.environments[0]?.name : undefined;
   const env = environmentOf(repo.config, flags.env ?? only);
-  const dbFile = join(resolve(flags.dataDir), 'syncwave.db');
-  const state = existsSync(dbFile) ? await SqliteStateStore.open(dbFile) : new MemoryStateStore();
-  try {
-    const deps = createEngineDeps({
-      source: repo.source,
-      state,
-      log: createLog({ format: 'pretty', write: (line) => process.stderr.write(`${line}\n`) }),
-      cacheDir: repo.cacheDir,
-      kubeconfig: flags.kubeconfig,
-      context: flags.context,
-      repo: flags.repo,
-    });
+  return withReadOnlyDeps({ ...flags, source: repo.source, cacheDir: repo.cacheDir }, async (deps) => {
     const report = await previewEnvironment({ env: env.name, revision: repo.revision }, deps);
     print(formatOutput(formatOf(flags), report, () => previewView(report)));
     return report.outcome === 'clean' ? EXIT.ok : report.outcome === 'changes' ? EXIT.notOk : EXIT.error;
-  } finally {
-    if (state instanceof SqliteStateStore) state.close();
-  }
+  });
 }
