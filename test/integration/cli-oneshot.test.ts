@@ -10,6 +10,7 @@ import { createWorkRepo, type GitWorkRepo } from '../../harness/git-work-repo.ts
 import { kubectl } from '../../scripts/demo/kubectl.ts';
 import { type CliResult, runSyncwave } from '../../scripts/demo/serve-process.ts';
 import { EXAMPLES } from '../support/serve-env.ts';
+import { singleEnvironmentConfig } from '../support/single-environment.ts';
 
 let repo: GitWorkRepo;
 let work: string;
@@ -30,10 +31,10 @@ beforeAll(async () => {
   env = `one${process.pid % 1000}`;
   work = await mkdtemp(join(tmpdir(), 'sw-cli-oneshot-'));
   repo = await createWorkRepo({ dir: join(work, 'repo'), from: EXAMPLES, branches: ['develop'] });
-  const config = (await readFile(join(repo.dir, 'syncwave.yaml'), 'utf8'))
-    .replace(/^ {2}dev: .*$/m, `  ${env}: { branch: develop, cluster: ${context}, namespacePrefix: ${env}- }`)
-    .replace(/^ {2}prod: .*$/m, '')
-    .replaceAll('values-${env}.yaml', 'values-dev.yaml');
+  const config = singleEnvironmentConfig(await readFile(join(repo.dir, 'syncwave.yaml'), 'utf8'), {
+    env,
+    context,
+  });
   await writeFile(join(repo.dir, 'syncwave.yaml'), config);
   await repo.commitAll(`environment ${env}`);
 });

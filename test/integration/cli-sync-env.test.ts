@@ -10,6 +10,7 @@ import { createWorkRepo, type GitWorkRepo } from '../../harness/git-work-repo.ts
 import { kubectl } from '../../scripts/demo/kubectl.ts';
 import { type CliResult, runSyncwave } from '../../scripts/demo/serve-process.ts';
 import { EXAMPLES } from '../support/serve-env.ts';
+import { singleEnvironmentConfig } from '../support/single-environment.ts';
 
 let repo: GitWorkRepo;
 let work: string;
@@ -34,14 +35,13 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sw-cli-sync-env-'));
   repo = await createWorkRepo({ dir: join(work, 'repo'), from: EXAMPLES, branches: ['develop'] });
   // frontend without an automated policy: a push would never sync it
-  const config = (await readFile(join(repo.dir, 'syncwave.yaml'), 'utf8'))
-    .replace(/^ {2}dev: .*$/m, `  ${env}: { branch: develop, cluster: ${context}, namespacePrefix: ${env}- }`)
-    .replace(/^ {2}prod: .*$/m, '')
-    .replaceAll('values-${env}.yaml', 'values-dev.yaml')
-    .replace(
-      /(helm: \{ valueFiles: \[values.yaml, "values-dev.yaml"\] \}\n\s+)syncPolicy: \{ automated: \{ prune: true, selfHeal: true \}, /,
-      '$1syncPolicy: { ',
-    );
+  const config = singleEnvironmentConfig(await readFile(join(repo.dir, 'syncwave.yaml'), 'utf8'), {
+    env,
+    context,
+  }).replace(
+    /(helm: \{ valueFiles: \[values.yaml, "values-dev.yaml"\] \}\n\s+)syncPolicy: \{ automated: \{ prune: true, selfHeal: true \}, /,
+    '$1syncPolicy: { ',
+  );
   expect(config).toMatch(/values-dev.yaml"\] \}\n\s+syncPolicy: \{ syncOptions/);
   await writeFile(join(repo.dir, 'syncwave.yaml'), config);
   await repo.commitAll(`environment ${env}`);

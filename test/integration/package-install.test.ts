@@ -17,6 +17,7 @@ import { createWorkRepo, type GitWorkRepo } from '../../harness/git-work-repo.ts
 import { kubectl } from '../../scripts/demo/kubectl.ts';
 import { runActionSteps, type StepResult } from '../support/action-runner.ts';
 import { EXAMPLES } from '../support/serve-env.ts';
+import { singleEnvironmentConfig } from '../support/single-environment.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -91,10 +92,10 @@ beforeAll(async () => {
 
   env = `inst${process.pid % 1000}`;
   repo = await createWorkRepo({ dir: join(work, 'repo'), from: EXAMPLES, branches: ['develop'] });
-  const config = (await readFile(join(repo.dir, 'syncwave.yaml'), 'utf8'))
-    .replace(/^ {2}dev: .*$/m, `  ${env}: { branch: develop, cluster: ${context}, namespacePrefix: ${env}- }`)
-    .replace(/^ {2}prod: .*$/m, '')
-    .replaceAll('values-${env}.yaml', 'values-dev.yaml');
+  const config = singleEnvironmentConfig(await readFile(join(repo.dir, 'syncwave.yaml'), 'utf8'), {
+    env,
+    context,
+  });
   await writeFile(join(repo.dir, 'syncwave.yaml'), config);
   await repo.commitAll(`environment ${env}`);
 }, 300_000);

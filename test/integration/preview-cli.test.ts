@@ -11,6 +11,7 @@ import { createWorkRepo, type GitWorkRepo } from '../../harness/git-work-repo.ts
 import { kubectl } from '../../scripts/demo/kubectl.ts';
 import { type CliResult, runSyncwave } from '../../scripts/demo/serve-process.ts';
 import { EXAMPLES } from '../support/serve-env.ts';
+import { singleEnvironmentConfig } from '../support/single-environment.ts';
 
 let repo: GitWorkRepo;
 let work: string;
@@ -58,10 +59,7 @@ beforeAll(async () => {
   env = `pcli${process.pid % 1000}`;
   work = await mkdtemp(join(tmpdir(), 'sw-preview-cli-'));
   repo = await createWorkRepo({ dir: join(work, 'repo'), from: EXAMPLES, branches: ['develop'] });
-  const config = (await readFile(file('syncwave.yaml'), 'utf8'))
-    .replace(/^ {2}dev: .*$/m, `  ${env}: { branch: develop, cluster: ${context}, namespacePrefix: ${env}- }`)
-    .replace(/^ {2}prod: .*$/m, '')
-    .replaceAll('values-${env}.yaml', 'values-dev.yaml');
+  const config = singleEnvironmentConfig(await readFile(file('syncwave.yaml'), 'utf8'), { env, context });
   await writeFile(file('syncwave.yaml'), config);
   await repo.commitAll(`environment ${env}`);
   const sync = await sw(
