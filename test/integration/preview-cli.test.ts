@@ -1,87 +1,38 @@
 // `syncwave preview` run as a process against a local git repository and the real control plane:
 // the environment is synced first (so inventories exist), then branches are previewed against it.
 // Nothing here stands in for anything: real git, helm, kustomize and kube-apiserver.
-import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import type { PreviewReport } from '../../engine/preview/preview-report.ts';
-import { createWorkRepo, type GitWorkRepo } from '../../harness/git-work-repo.ts';
 import { kubectl } from '../../scripts/demo/kubectl.ts';
-import { type CliResult, runSyncwave } from '../../scripts/demo/serve-process.ts';
-import { EXAMPLES } from '../support/serve-env.ts';
-import { singleEnvironmentConfig } from '../support/single-environment.ts';
+import type { CliResult } from '../../scripts/demo/serve-process.ts';
+import { type ExampleEnvironment, openExampleEnvironment } from '../support/example-environment.ts';
 
-let repo: GitWorkRepo;
-let work: string;
-let env: string;
-let kubeconfig: string;
-let context: string;
-
-const ns = (app: string): string => `${env}-${app}`;
-
-function sw(...args: string[]): Promise<CliResult> {
-  return runSyncwave([...args, '--data-dir', join(work, 'data')], { env: { NO_COLOR: '1' } });
-}
+let e: ExampleEnvironment;
 
 function preview(revision: string, ...more: string[]): Promise<CliResult> {
-  return sw(
-    'preview',
-    '--repo',
-    repo.dir,
-    '--env',
-    env,
-    '--revision',
-    revision,
-    '--kubeconfig',
-    kubeconfig,
-    '--context',
-    context,
-    ...more,
-  );
+  return e.sw('preview', ...e.target(), '--revision', revision, ...more);
 }
 
 /** A branch off develop with `change` applied and committed; back on develop afterwards. */
 async function branch(name: string, change: () => Promise<void>): Promise<void> {
-  await repo.git('checkout', '-q', '-b', name, 'develop');
+  await e.repo.git('checkout', '-q', '-b', name, 'develop');
   await change();
-  await repo.commitAll(name);
-  await repo.checkout('develop');
+  await e.repo.commitAll(name);
+  await e.repo.checkout('develop');
 }
 
-const file = (path: string) => join(repo.dir, path);
+const file = (path: string) => join(e.repo.dir, path);
 
 beforeAll(async () => {
-  kubeconfig = process.env.KUBECONFIG ?? '';
-  if (!kubeconfig) throw new Error('KUBECONFIG is not set: run through the integration project');
-  context = (parse(await readFile(kubeconfig, 'utf8')) as { 'current-context': string })['current-context'];
-  env = `pcli${process.pid % 1000}`;
-  work = await mkdtemp(join(tmpdir(), 'sw-preview-cli-'));
-  repo = await createWorkRepo({ dir: join(work, 'repo'), from: EXAMPLES, branches: ['develop'] });
-  const config = singleEnvironmentConfig(await readFile(file('syncwave.yaml'), 'utf8'), { env, context });
-  await writeFile(file('syncwave.yaml'), config);
-  await repo.commitAll(`environment ${env}`);
-  const sync = await sw(
-    'sync',
-    '--repo',
-    repo.dir,
-    '--env',
-    env,
-    '--kubeconfig',
-    kubeconfig,
-    '--context',
-    context,
-  );
+  e = await openExampleEnvironment({ env: `pcli${process.pid % 1000}` });
+  const sync = await e.sw('sync', ...e.target());
   if (sync.code !== 0) throw new Error(`initial sync failed: ${sync.stderr}\n${sync.stdout}`);
 });
 
 afterAll(async () => {
-  for (const app of ['database', 'backend', 'frontend'])
-    await kubectl(kubeconfig, ['delete', 'namespace', ns(app), '--ignore-not-found', '--wait=false']).catch(
-      () => {},
-    );
-  if (!process.env.SYNCWAVE_KEEP_TEST_DIRS) await rm(work, { recursive: true, force: true });
+  await e.close();
 });
 
 describe('syncwave preview', () => {
@@ -89,7 +40,7 @@ describe('syncwave preview', () => {
     const r = await preview('develop', '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as PreviewReport;
-    expect(report).toMatchObject({ env, outcome: 'clean', apps: [] });
+    expect(report).toMatchObject({ env: e.env, outcome: 'clean', apps: [] });
   });
 
   it('an image bump: exactly that Deployment changes, exit 1, and the cluster is untouched', async () => {
@@ -105,7 +56,7 @@ describe('syncwave preview', () => {
     const app = report.apps[0];
     if (app?.status !== 'changes') throw new Error('frontend has no changes');
     expect(app.objects.map((o) => [o.object, o.action])).toEqual([
-      [`Deployment/${ns('frontend')}/frontend`, 'update'],
+      [`Deployment/${e.ns('frontend')}/frontend`, 'update'],
     ]);
     expect(app.objects[0]?.paths).toEqual(['spec.template.spec.containers[0].image']);
     expect(app.objects[0]?.diff).toContain('-          image: ghcr.io/example/frontend:2.0.0');
@@ -113,14 +64,14 @@ describe('syncwave preview', () => {
 
     const text = await preview('bump');
     expect(text.code).toBe(1);
-    expect(text.stdout).toContain(`${env} at `);
-    expect(text.stdout).toContain(`update  Deployment/${ns('frontend')}/frontend`);
-    const live = await kubectl(kubeconfig, [
+    expect(text.stdout).toContain(`${e.env} at `);
+    expect(text.stdout).toContain(`update  Deployment/${e.ns('frontend')}/frontend`);
+    const live = await kubectl(e.kubeconfig, [
       'get',
       'deployment',
       'frontend',
       '-n',
-      ns('frontend'),
+      e.ns('frontend'),
       '-o',
       'jsonpath={.spec.template.spec.containers[0].image}',
     ]);
@@ -136,10 +87,18 @@ describe('syncwave preview', () => {
     expect(app?.status).toBe('changes');
     if (app?.status !== 'changes') return;
     expect(app.objects.map((o) => [o.object, o.action])).toEqual([
-      [`ConfigMap/${ns('database')}/postgres-config`, 'prune'],
+      [`ConfigMap/${e.ns('database')}/postgres-config`, 'prune'],
     ]);
     expect(
-      await kubectl(kubeconfig, ['get', 'configmap', 'postgres-config', '-n', ns('database'), '-o', 'name']),
+      await kubectl(e.kubeconfig, [
+        'get',
+        'configmap',
+        'postgres-config',
+        '-n',
+        e.ns('database'),
+        '-o',
+        'name',
+      ]),
     ).toBe('configmap/postgres-config');
   });
 
@@ -162,14 +121,14 @@ describe('syncwave preview', () => {
     expect(database?.status).toBe('rejected');
     if (database?.status !== 'rejected') return;
     expect(database.rejected).toHaveLength(1);
-    expect(database.rejected[0]?.object).toBe(`Deployment/${ns('database')}/bad`);
+    expect(database.rejected[0]?.object).toBe(`Deployment/${e.ns('database')}/bad`);
     expect(database.rejected[0]?.message).toMatch(/spec\.replicas.*must be greater than or equal to 0/);
     const backend = report.apps.find((a) => a.app === 'backend');
     expect(backend?.status).toBe('render-failed');
     if (backend?.status !== 'render-failed') return;
     expect(backend.error).toContain('service.yaml');
     expect(
-      await kubectl(kubeconfig, ['get', 'deployment', '-n', ns('database'), '-o', 'name']),
+      await kubectl(e.kubeconfig, ['get', 'deployment', '-n', e.ns('database'), '-o', 'name']),
     ).not.toContain('bad');
   });
 });
