@@ -1,6 +1,6 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { LocalStoreError } from './errors.ts';
 import { loadSqlite } from './load-sqlite.ts';
 
@@ -54,4 +54,14 @@ export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
     db.exec('ROLLBACK');
     throw error;
   }
+}
+
+/** Each SQL text of `statements` prepared once on `db`, under the same names. */
+export function prepareAll<K extends string>(
+  db: DatabaseSync,
+  statements: Record<K, string>,
+): Record<K, StatementSync> {
+  return Object.fromEntries(
+    Object.entries<string>(statements).map(([name, text]) => [name, db.prepare(text)]),
+  ) as Record<K, StatementSync>;
 }

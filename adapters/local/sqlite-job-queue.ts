@@ -1,7 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Job, Queue } from '../../engine/index.ts';
 import { queueGroupOf } from '../../engine/index.ts';
-import { inTransaction, openDatabase } from './open-database.ts';
+import { inTransaction, openDatabase, prepareAll } from './open-database.ts';
 
 export const JOB_QUEUE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -29,9 +29,7 @@ export class SqliteJobQueue implements Queue {
 
   private constructor(db: DatabaseSync) {
     this.#db = db;
-    this.#sql = Object.fromEntries(
-      Object.entries(STATEMENTS).map(([name, text]) => [name, db.prepare(text)]),
-    ) as Record<keyof typeof STATEMENTS, StatementSync>;
+    this.#sql = prepareAll(db, STATEMENTS);
   }
 
   /** Opens (creating when needed) the queue in the SQLite file at `path` (may be the state store's file). */

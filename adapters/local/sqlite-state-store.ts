@@ -11,7 +11,7 @@ import type {
 } from '../../engine/index.ts';
 import { LocalStoreError } from './errors.ts';
 import { historyKeep } from './history-keep.ts';
-import { inTransaction, openDatabase } from './open-database.ts';
+import { inTransaction, openDatabase, prepareAll } from './open-database.ts';
 import { STATE_SCHEMA } from './state-schema.ts';
 
 const gzipAsync = promisify(gzip);
@@ -30,9 +30,7 @@ export class SqliteStateStore implements StateStore {
 
   private constructor(db: DatabaseSync) {
     this.#db = db;
-    this.#sql = Object.fromEntries(
-      Object.entries(STATEMENTS).map(([name, text]) => [name, db.prepare(text)]),
-    ) as Record<keyof typeof STATEMENTS, StatementSync>;
+    this.#sql = prepareAll(db, STATEMENTS);
   }
 
   /** Opens (creating when needed) the database file at `path`, or ':memory:'. */
