@@ -1,5 +1,5 @@
 /**
- * infra/eks-bootstrap-rbac.yaml as data: what the deployer and observer groups may do. The same
+ * infra/eks-bootstrap-rbac.yaml as data: what the deployer, observer and previewer groups may do. The same
  * file is applied to the real control plane in test/integration/aws-rbac.test.ts.
  */
 import { readFileSync } from 'node:fs';
@@ -52,6 +52,54 @@ describe('eks-bootstrap-rbac.yaml', () => {
     expect(bindings.map((b) => [b.roleRef.name, b.subjects.map((s: { name: string }) => s.name)])).toEqual([
       ['syncwave-deployer-cluster-scoped', ['syncwave:deployer']],
       ['syncwave-observer', ['syncwave:observer']],
+      ['syncwave-previewer', ['syncwave:previewer']],
     ]);
+  });
+
+  it('lets the previewer authorize a dry run of what the deployer writes, and never impersonate or touch admission objects', () => {
+    const rules = rulesOf('syncwave-previewer');
+    expect(allows(rules, 'apps', 'deployments', 'patch')).toBe(true);
+    expect(allows(rules, '', 'secrets', 'delete')).toBe(true);
+    expect(allows(rules, '', 'namespaces', 'create')).toBe(true);
+    expect(allows(rules, 'apiextensions.k8s.io', 'customresourcedefinitions', 'patch')).toBe(true);
+    expect(rules.flatMap((r) => r.verbs)).not.toContain('impersonate');
+    expect(rules.flatMap((r) => r.verbs)).not.toContain('*');
+    for (const verb of ['create', 'update', 'patch', 'delete']) {
+      for (const resource of ['validatingadmissionpolicybindings', 'validatingadmissionpolicies']) {
+        expect(allows(rules, 'admissionregistration.k8s.io', resource, verb), `${verb} ${resource}`).toBe(
+          false,
+        );
+      }
+      // Core subresources act at once (a token, an exec): only named core kinds are writable.
+      expect(allows(rules, '', 'serviceaccounts/token', verb)).toBe(false);
+      expect(allows(rules, '', 'pods/exec', verb)).toBe(false);
+    }
+  });
+
+  it('puts a policy that denies the previewer every write that is not a dry run, before its role', () => {
+    const policyAt = docs.findIndex((d) => d.kind === 'ValidatingAdmissionPolicy');
+    const policy = docs[policyAt];
+    expect(policy.metadata.name).toBe('syncwave-previewer-dry-run-only');
+    expect(policy.spec.failurePolicy).toBe('Fail');
+    expect(policy.spec.matchConstraints.resourceRules).toEqual([
+      expect.objectContaining({
+        apiGroups: ['*'],
+        resources: ['*/*'],
+        operations: ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'],
+      }),
+    ]);
+    expect(policy.spec.matchConditions.map((c: { expression: string }) => c.expression)).toEqual([
+      "'syncwave:previewer' in request.userInfo.groups",
+    ]);
+    expect(policy.spec.validations.map((v: { expression: string }) => v.expression)).toEqual([
+      'has(request.dryRun) && request.dryRun == true',
+    ]);
+    const binding = docs.find((d) => d.kind === 'ValidatingAdmissionPolicyBinding');
+    expect(binding.spec).toEqual({ policyName: policy.metadata.name, validationActions: ['Deny'] });
+    const roleAt = docs.findIndex(
+      (d) => d.kind === 'ClusterRole' && d.metadata.name === 'syncwave-previewer',
+    );
+    expect(docs.indexOf(binding)).toBeLessThan(roleAt);
+    expect(policyAt).toBeLessThan(roleAt);
   });
 });
