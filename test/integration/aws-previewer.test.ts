@@ -76,7 +76,9 @@ async function policyInEffect(namespace: string): Promise<void> {
   while (Date.now() < deadline) {
     try {
       await previewer.apply(probe, { fieldManager: 'probe', dryRun: false, force: false });
-      await e.cluster.delete('v1', 'ConfigMap', 'policy-probe', namespace, {});
+      await e.cluster.delete('v1', 'ConfigMap', 'policy-probe', namespace, {
+        propagationPolicy: 'Background',
+      });
     } catch (err) {
       if (DENIED.test((err as Error).message)) return;
       throw err;
@@ -141,9 +143,11 @@ describe('the previewer identity (dry-run only)', () => {
         { fieldManager: 'syncwave', dryRun: false, force: false },
       ),
     ).rejects.toThrow(DENIED);
-    await expect(previewer.delete('apps/v1', 'Deployment', 'frontend', e.ns('frontend'), {})).rejects.toThrow(
-      DENIED,
-    );
+    await expect(
+      previewer.delete('apps/v1', 'Deployment', 'frontend', e.ns('frontend'), {
+        propagationPolicy: 'Background',
+      }),
+    ).rejects.toThrow(DENIED);
     expect(specOf(await deploymentOf('frontend'))).toEqual(specOf(live));
     expect(await e.cluster.get('v1', 'Namespace', `${e.env}-made-by-preview`)).toBeUndefined();
   });
