@@ -14,9 +14,9 @@ import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
 import type { KubeObject } from '../../engine/index.ts';
 import { impersonatingAccess } from '../../harness/impersonating-access.ts';
 import { kubectl } from '../../scripts/demo/kubectl.ts';
+import { applyBootstrapRbac } from '../support/apply-bootstrap-rbac.ts';
 import { type EngineEnv, engineEnv } from '../support/engine-env.ts';
 
-const RBAC = new URL('../../infra/eks-bootstrap-rbac.yaml', import.meta.url).pathname;
 const GROUP = 'syncwave:previewer';
 const USER = 'arn:aws:sts::123456789012:assumed-role/previewer-dev/syncwave-worker-dev';
 const DENIED = /syncwave:previewer may only dry-run/;
@@ -90,10 +90,10 @@ async function policyInEffect(namespace: string): Promise<void> {
 
 beforeAll(async () => {
   e = await engineEnv('prv');
-  await kubectl(kubeconfig(), ['apply', '-f', RBAC]);
+  await applyBootstrapRbac(kubeconfig());
   const policy = join(e.repo.dir, '..', 'eks-view-policy.yaml');
   await writeFile(policy, EKS_VIEW_POLICY);
-  await kubectl(kubeconfig(), ['apply', '-f', policy]);
+  await applyBootstrapRbac(kubeconfig(), policy);
   const first = await e.push('first deploy');
   if (first.outcome !== 'succeeded') throw new Error(`first deploy: ${first.message}`);
   previewer = new KubeCluster(

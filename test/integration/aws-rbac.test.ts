@@ -6,14 +6,13 @@
  * impersonating those groups, so a missing permission fails here as it would on EKS.
  */
 
-import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeCluster } from '../../adapters/kube/kube-cluster.ts';
-import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
 import { checkDrift, type Environment } from '../../engine/index.ts';
 import { impersonatingAccess } from '../../harness/impersonating-access.ts';
+import { applyBootstrapRbac } from '../support/apply-bootstrap-rbac.ts';
 import { type EngineEnv, engineEnv } from '../support/engine-env.ts';
 
 const RBAC = new URL('../../infra/eks-bootstrap-rbac.yaml', import.meta.url).pathname;
@@ -41,14 +40,7 @@ subjects:
   - { apiGroup: rbac.authorization.k8s.io, kind: Group, name: "test:view-policy-only" }
 `;
 
-async function kubectlApply(file: string): Promise<void> {
-  const tools = await ensureTools();
-  const res = spawnSync(tools.kubectl, ['apply', '-f', file], {
-    env: { ...process.env, KUBECONFIG: process.env.KUBECONFIG },
-    encoding: 'utf8',
-  });
-  if (res.status !== 0) throw new Error(`kubectl apply -f ${file}: ${res.stderr}`);
-}
+const kubectlApply = (file: string) => applyBootstrapRbac(process.env.KUBECONFIG ?? '', file);
 
 const as = async (user: string, groups: string[]) =>
   new KubeCluster(await impersonatingAccess({ kubeconfigPath: process.env.KUBECONFIG!, user, groups }));
