@@ -39,7 +39,12 @@ export {
 } from './operations/manual-job.ts';
 export { setAutomationPaused } from './operations/pause-automation.ts';
 export { buildPlan, formatPlan } from './plan/build-plan.ts';
-export { type PolicySet, parseDestinationPolicy } from './policy/destination-policy.ts';
+export {
+  type DestinationPolicy,
+  destinationPolicySchema,
+  type PolicySet,
+  parseDestinationPolicy,
+} from './policy/destination-policy.ts';
 export type * from './ports.ts';
 export { type PreviewRequest, previewEnvironment } from './preview/preview-environment.ts';
 export { GITHUB_OUTPUT_LIMIT, type PreviewMarkdown, previewMarkdown } from './preview/preview-markdown.ts';

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { destinationPolicySchema } from '../engine/index.ts';
 
 const NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -30,6 +31,12 @@ export const environmentConfigSchema = z.strictObject({
     .optional(),
   /** Optional namespace prefix so two environments can share one cluster. */
   namespacePrefix: z.string().optional(),
+  /**
+   * Where this environment's apps may write (the fields of serve's --policy file: namespace globs,
+   * cluster-scoped group/Kind globs); anywhere when absent. The worker checks every object of a
+   * job against it before writing anything; syncwave.yaml can only narrow it.
+   */
+  policy: destinationPolicySchema.optional(),
 });
 
 export const syncwaveConfigSchema = z
@@ -81,6 +88,14 @@ export const syncwaveConfigSchema = z
     workerTimeoutSeconds: z.number().int().min(30).max(900).default(300),
   })
   .superRefine((cfg, ctx) => {
+    const policy = policyDocument(cfg);
+    if (policy && Buffer.byteLength(policy) > POLICY_ENV_LIMIT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['environments'],
+        message: `the policies take ${Buffer.byteLength(policy)} bytes as SYNCWAVE_POLICY, more than ${POLICY_ENV_LIMIT} of Lambda's 4 KB of environment variables: use broader globs`,
+      });
+    }
     const seen = new Set<string>();
     cfg.environments.forEach((env, i) => {
       if (seen.has(env.name)) {
@@ -95,6 +110,23 @@ export const syncwaveConfigSchema = z
   });
 
 export type SyncwaveConfig = z.output<typeof syncwaveConfigSchema>;
+
+/** Lambda allows 4 KB of environment variables in all; the policy may take at most this much of it. */
+export const POLICY_ENV_LIMIT = 2048;
+
+/**
+ * The destination policy the worker reads from SYNCWAVE_POLICY, in the format of serve's --policy
+ * file: every environment that names a `policy` gets it, the others may write anywhere (a policy
+ * file would give an unlisted environment nothing: they are listed with `*`). Undefined when no
+ * environment names one (everything allowed, as serve without --policy).
+ */
+export function policyDocument(config: SyncwaveConfig): string | undefined {
+  if (!config.environments.some((e) => e.policy)) return undefined;
+  const anywhere = { namespaces: ['*'], clusterResources: [{ group: '*', kind: '*' }] };
+  return JSON.stringify({
+    environments: Object.fromEntries(config.environments.map((e) => [e.name, e.policy ?? anywhere])),
+  });
+}
 export type SyncwaveConfigInput = z.input<typeof syncwaveConfigSchema>;
 
 export class SyncwaveConfigError extends Error {

@@ -18,7 +18,7 @@ import { JobQueue } from './job-queue.ts';
 import { LogQueries } from './log-queries.ts';
 import { Monitoring } from './monitoring.ts';
 import { StateStorage } from './state-storage.ts';
-import type { SyncwaveConfig } from './syncwave-config.ts';
+import { policyDocument, type SyncwaveConfig } from './syncwave-config.ts';
 import { SyncwaveFunction } from './syncwave-function.ts';
 
 export interface SyncwaveStackProps extends StackProps {
@@ -86,6 +86,7 @@ export class SyncwaveStack extends Stack {
         ...(e.namespacePrefix ? { namespacePrefix: e.namespacePrefix } : {}),
       })),
     );
+    const policy = policyDocument(config);
     const common = {
       SYNCWAVE_ENVIRONMENTS: environments,
       SYNCWAVE_QUEUE_URL: jobs.queue.queueUrl,
@@ -97,6 +98,7 @@ export class SyncwaveStack extends Stack {
       SYNCWAVE_BUCKET_NAME: storage.bucket.bucketName,
       SYNCWAVE_GIT_TOKEN_SECRET_ID: gitToken.secretArn,
       SYNCWAVE_HISTORY_LIMIT: String(config.historyLimit),
+      ...(policy ? { SYNCWAVE_POLICY: policy } : {}),
       ...(config.githubApiUrl ? { SYNCWAVE_GITHUB_API_URL: config.githubApiUrl } : {}),
       // The kubectl/helm layer installs to /opt; helm needs writable homes, and only /tmp is.
       SYNCWAVE_KUBECTL: '/opt/kubectl/kubectl',

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSyncwaveConfig, parseSyncwaveConfig } from '../../../infra/syncwave-config.ts';
+import { loadSyncwaveConfig, parseSyncwaveConfig, policyDocument } from '../../../infra/syncwave-config.ts';
 
 const minimal = {
   repo: 'acme/gitops',
@@ -43,6 +43,32 @@ describe('parseSyncwaveConfig', () => {
     [{ ...minimal, vpc: { vpcId: 'vpc-xyz', subnetIds: [] } }, /vpc\.vpcId.*\n.*vpc\.subnetIds/],
     [{ ...minimal, colour: 'blue' }, /\(root\)|colour/],
     [{ environments: minimal.environments }, /repo/],
+    [
+      {
+        ...minimal,
+        environments: [{ ...minimal.environments[0], policy: { namespaces: ['a'], kinds: [] } }],
+      },
+      /environments\[0\]\.policy: .*kinds/,
+    ],
+    [
+      {
+        ...minimal,
+        environments: [{ ...minimal.environments[0], policy: { clusterResources: ['Namespace'] } }],
+      },
+      /environments\[0\]\.policy\.clusterResources\[0\]: "Namespace": write group\/Kind/,
+    ],
+    [
+      {
+        ...minimal,
+        environments: [
+          {
+            ...minimal.environments[0],
+            policy: { namespaces: Array.from({ length: 300 }, (_, i) => `team-${i}-*`) },
+          },
+        ],
+      },
+      /environments: the policies take \d+ bytes as SYNCWAVE_POLICY, more than 2048/,
+    ],
   ])('explains what is wrong: %#', (raw, message) => {
     expect(() => parseSyncwaveConfig(raw, 'syncwave.config.json')).toThrow(message);
   });
@@ -51,6 +77,28 @@ describe('parseSyncwaveConfig', () => {
     expect(() => parseSyncwaveConfig({}, 'cdk context "syncwave"')).toThrow(
       /^Invalid syncwave configuration:\n {2}cdk context "syncwave": /,
     );
+  });
+});
+
+describe('policyDocument', () => {
+  it('is absent without policies, and lists every environment once one has a policy', () => {
+    expect(policyDocument(parseSyncwaveConfig(minimal, 'test'))).toBeUndefined();
+    const config = parseSyncwaveConfig(
+      {
+        ...minimal,
+        environments: [
+          { name: 'dev', branch: 'develop', clusterName: 'dev', policy: { namespaces: ['dev-*'] } },
+          { name: 'prod', branch: 'main', clusterName: 'prod' },
+        ],
+      },
+      'test',
+    );
+    expect(JSON.parse(policyDocument(config)!)).toEqual({
+      environments: {
+        dev: { namespaces: ['dev-*'], clusterResources: [] },
+        prod: { namespaces: ['*'], clusterResources: [{ group: '*', kind: '*' }] },
+      },
+    });
   });
 });
 

@@ -5,14 +5,31 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AppSpec } from '../../../engine/app-spec.ts';
+import type { KubeObject } from '../../../engine/model.ts';
+import { checkDestinations } from '../../../engine/policy/check-destinations.ts';
 import { parseSyncwaveConfig, type SyncwaveConfigInput } from '../../../infra/syncwave-config.ts';
 import { SyncwaveStack } from '../../../infra/syncwave-stack.ts';
+import { syncConfigFromEnv } from '../../../lambdas/shared/sync-config.ts';
 
 const base: SyncwaveConfigInput = {
   repo: 'acme/gitops',
   environments: [
-    { name: 'dev', branch: 'develop', clusterName: 'dev-cluster' },
-    { name: 'prod', branch: 'main', clusterName: 'prod-cluster' },
+    {
+      name: 'dev',
+      branch: 'develop',
+      clusterName: 'dev-cluster',
+      policy: { namespaces: ['dev-*'], clusterResources: ['/Namespace'] },
+    },
+    {
+      name: 'prod',
+      branch: 'main',
+      clusterName: 'prod-cluster',
+      policy: {
+        namespaces: ['prod-*', 'monitoring'],
+        clusterResources: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }],
+      },
+    },
     { name: 'prod-canary', branch: 'main', clusterName: 'prod-cluster', namespacePrefix: 'canary-' },
   ],
 };
@@ -129,6 +146,60 @@ describe('SyncwaveStack', () => {
       expect(env(id).SYNCWAVE_GIT_TOKEN_SECRET_ID).toBeDefined();
       expect(env(id).SYNCWAVE_WEBHOOK_SECRET_ID).toBeUndefined();
     }
+  });
+
+  it("passes each environment's destination policy to worker and drift (SYNCWAVE_POLICY), as the worker reads it", async () => {
+    const env = (id: string) => t.toJSON().Resources[id].Properties.Environment.Variables;
+    expect(env(ids.webhook).SYNCWAVE_POLICY).toBeUndefined();
+    expect(env(ids.drift).SYNCWAVE_POLICY).toBe(env(ids.worker).SYNCWAVE_POLICY);
+    // The worker's own reading of the variable (lambdas/shared/sync-config.ts), then the engine's
+    // check of a job's objects (the same check serve runs with --policy).
+    // (Tokens, resolved at deploy time, are left out.)
+    const strings = Object.fromEntries(
+      Object.entries(env(ids.worker) as Record<string, unknown>).filter(([, v]) => typeof v === 'string'),
+    );
+    const policy = syncConfigFromEnv({
+      ...strings,
+      SYNCWAVE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs.fifo',
+      SYNCWAVE_TABLE_NAME: 'state',
+      SYNCWAVE_BUCKET_NAME: 'desired',
+      SYNCWAVE_GIT_TOKEN_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:git',
+      AWS_REGION: 'eu-west-1',
+    }).policy;
+    expect(policy?.environments).toEqual({
+      dev: { namespaces: ['dev-*'], clusterResources: [{ group: '', kind: 'Namespace' }] },
+      prod: {
+        namespaces: ['prod-*', 'monitoring'],
+        clusterResources: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }],
+      },
+      // No policy in the configuration: anywhere, as serve without --policy.
+      'prod-canary': { namespaces: ['*'], clusterResources: [{ group: '*', kind: '*' }] },
+    });
+    const app = (namespace: string) => ({ name: 'web', namespace }) as AppSpec;
+    const objects: KubeObject[] = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'kube-system' } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev-web' } },
+    ];
+    const check = (env: string, namespace: string) =>
+      checkDestinations({
+        env,
+        apps: [{ app: app(namespace), objects }],
+        policy,
+        scopeOf: async (o) => o.metadata.namespace !== undefined,
+      });
+    const dev = await check('dev', 'dev-web');
+    expect(dev.map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^ConfigMap\/kube-system\/c: namespace kube-system is not allowed .*; ClusterRole\/r: cluster-scoped kind rbac.authorization.k8s.io\/ClusterRole is not allowed/,
+      ),
+    ]);
+    expect((await check('prod', 'prod-web')).map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /ConfigMap\/kube-system\/c: .*Namespace\/dev-web: cluster-scoped kind Namespace is not allowed/,
+      ),
+    ]);
+    expect(await check('prod-canary', 'anything')).toEqual([]);
   });
 
   it('routes POST /webhook of an HTTP API to the webhook function', () => {
