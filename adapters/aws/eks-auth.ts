@@ -31,7 +31,7 @@ export interface EksClusterAccess {
 /**
  * Access to EKS clusters without the aws CLI: endpoint and CA from DescribeCluster (cached for the
  * life of the process), a bearer token from a presigned STS call, cached with its signing time and
- * re-minted once it is `tokenReuseMs` old. clusterAccess() asks for the token before every request;
+ * re-minted once it is `tokenReuseMs` old or refused. clusterAccess() asks for the token before every request;
  * the token inside a kubeConfig() does not refresh (call it again).
  */
 export class EksAuth {
@@ -75,6 +75,18 @@ export class EksAuth {
     return (await fresh).token;
   }
 
+  /**
+   * The API server refused `rejected` (401: revoked, or its clock and ours disagree): the cached
+   * token is dropped if it is still that one, so the next token() mints a fresh one. Requests
+   * refused together with the same token cause one re-mint, not one each.
+   */
+  async invalidate(clusterName: string, rejected: string): Promise<void> {
+    const hit = this.#tokens.get(clusterName);
+    if (!hit) return;
+    const cached = await hit.catch(() => undefined);
+    if (cached?.token === rejected && this.#tokens.get(clusterName) === hit) this.#tokens.delete(clusterName);
+  }
+
   #describe(name: string): Promise<{ endpoint: string; caData: string }> {
     let found = this.#clusters.get(name);
     if (!found) {
@@ -101,7 +113,8 @@ export class EksAuth {
 
   /**
    * Access for KubeCluster with no @kubernetes/client-node: endpoint and CA, and a token asked for
-   * before every request (re-minted by age), so one KubeCluster serves a job of any length.
+   * before every request (re-minted by age, and at once when the API server answers 401: the
+   * request is then sent once more), so one KubeCluster serves a job of any length.
    */
   async clusterAccess(clusterName: string): Promise<KubeAccess> {
     const cluster = await this.#describe(clusterName);
@@ -110,6 +123,7 @@ export class EksAuth {
       server: cluster.endpoint,
       caData: cluster.caData,
       token: () => this.token(clusterName),
+      invalidate: (rejected) => this.invalidate(clusterName, rejected),
     });
   }
 

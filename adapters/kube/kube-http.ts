@@ -77,11 +77,23 @@ export class KubeHttp {
   }
 
   async request(request: KubeRequest): Promise<KubeResponse> {
+    let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const response = await this.#once(request);
+        let response = await this.#once(request);
+        // Credentials refused (an EKS token past its life, or revoked): the access drops them
+        // and the request is sent once more, whatever the retry policy; a second 401 stands
+        // (its token dropped too, for the next request).
+        if (response.status === 401 && !refreshed && this.#kc.refreshCredentials) {
+          refreshed = true;
+          if (await this.#kc.refreshCredentials(response.authorization)) {
+            response = await this.#once(request);
+            if (response.status === 401) await this.#kc.refreshCredentials(response.authorization);
+          }
+        }
         if (!isRetryableAnswer(response.status, response.body) || attempt >= this.#retry.maxAttempts) {
-          return { ...response, attempts: attempt };
+          const { authorization: _sent, ...answer } = response;
+          return { ...answer, attempts: attempt };
         }
         await sleep(retryDelayMs(this.#retry, attempt, response.headers['retry-after']));
       } catch (error) {
@@ -119,7 +131,9 @@ export class KubeHttp {
     this.#agent = undefined;
   }
 
-  async #once(request: KubeRequest): Promise<Omit<KubeResponse, 'attempts'>> {
+  async #once(
+    request: KubeRequest,
+  ): Promise<Omit<KubeResponse, 'attempts'> & { authorization: string | undefined }> {
     const opts: https.RequestOptions = {};
     await this.#kc.applyToHTTPSOptions(opts);
     const url = new URL(this.server);
@@ -156,7 +170,12 @@ export class KubeHttp {
         res.on('error', reject);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, body: parseBody(text, res.headers), headers: res.headers });
+          resolve({
+            status: res.statusCode ?? 0,
+            body: parseBody(text, res.headers),
+            headers: res.headers,
+            authorization: String(headers.Authorization ?? headers.authorization ?? '') || undefined,
+          });
         });
       });
       req.setTimeout(this.#timeoutMs, () => {

@@ -77,3 +77,35 @@ it('says what to do for an unknown cluster', async () => {
   const auth = new EksAuth({ client: eks, region: aws.region });
   await expect(auth.access('nope')).rejects.toThrow();
 });
+
+it('invalidate drops a refused token once: requests refused together cause one re-mint', async () => {
+  let now = new Date('2026-11-27T10:00:00Z');
+  const auth = new EksAuth({ client: eks, region: aws.region, now: () => now });
+  const first = await auth.token('prod');
+  await auth.invalidate('prod', 'some-other-token');
+  expect(await auth.token('prod')).toBe(first);
+
+  now = new Date('2026-11-27T10:01:00Z');
+  await Promise.all(Array.from({ length: 8 }, () => auth.invalidate('prod', first)));
+  const second = await auth.token('prod');
+  expect(second).not.toBe(first);
+  expect(signedAt(second)).toBe('20261127T100100Z');
+  // A late refusal of the old token leaves the new one in place.
+  now = new Date('2026-11-27T10:02:00Z');
+  await auth.invalidate('prod', first);
+  expect(await auth.token('prod')).toBe(second);
+});
+
+it('the access of clusterAccess hands a refused token back and gets a re-minted one', async () => {
+  let now = new Date('2026-11-27T10:00:00Z');
+  const auth = new EksAuth({ client: eks, region: aws.region, now: () => now });
+  const access = await auth.clusterAccess('prod');
+  const opts: { headers?: Record<string, string> } = {};
+  await access.applyToHTTPSOptions(opts);
+  const refused = String(opts.headers?.Authorization);
+  expect(signedAt(refused.replace(/^Bearer /, ''))).toBe('20261127T100000Z');
+  now = new Date('2026-11-27T10:00:30Z');
+  expect(await access.refreshCredentials?.(refused)).toBe(true);
+  await access.applyToHTTPSOptions(opts);
+  expect(signedAt(String(opts.headers?.Authorization).replace(/^Bearer /, ''))).toBe('20261127T100030Z');
+});
