@@ -95,9 +95,37 @@ export interface ToolRunResult {
   stopped?: { limit: 'timeout'; ms: number } | { limit: 'output'; bytes: number };
 }
 
+export interface DownloadOptions {
+  /** Refuse an answer larger than this many bytes (its Content-Length, or what arrives). */
+  maxBytes: number;
+  /** Give up after this long, redirects and authentication included. */
+  timeoutMs: number;
+  /** The Accept header (OCI manifests need theirs). */
+  accept?: string;
+}
+
+export type DownloadResult =
+  | { ok: true; body: Buffer; contentType?: string }
+  | {
+      ok: false;
+      /** network-refused: a hop's address is outside the render network policy; limit-exceeded: too large. */
+      reason: 'network-refused' | 'limit-exceeded' | 'failed';
+      /** The HTTP status of the last answer, when there was one. */
+      status?: number;
+      /** What went wrong, naming the URL (without userinfo) of the hop at fault. */
+      detail: string;
+    };
+
 /** Runs the helm and kubectl binaries, with nothing of the worker's to steal and a network policy. */
 export interface ToolRunner {
   run(tool: 'helm' | 'kubectl', args: string[], opts?: ToolRunOptions): Promise<ToolRunResult>;
+  /**
+   * An HTTP(S) GET for renders (chart repositories, OCI registries), within the render network
+   * policy: every redirect hop's resolved address is checked before connecting, with the
+   * operator's chart credentials for the URLs they are configured for (never the repository's).
+   * A runner without it cannot fetch remote charts.
+   */
+  download?(url: string, opts: DownloadOptions): Promise<DownloadResult>;
   /**
    * Why the render network policy refuses a URL the repository names (a Helm dependency's
    * repository), or undefined when it may be fetched. A runner without a policy allows all.

@@ -1,10 +1,12 @@
 // A Helm chart repository on loopback for tests and the demo: `helm package`s the given chart
 // directories into a temporary directory, indexes them with `helm repo index`, and serves the
 // directory with node:http. Every request path is recorded, so a test can assert that a second
-// render was served from syncwave's cache and never reached the repository.
+// render was served from syncwave's cache and never reached the repository. For hostile and
+// credential tests it can listen on another loopback address, answer paths with redirects,
+// require basic auth, and have an archive swapped after indexing (a digest mismatch).
 
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,8 @@ export interface ChartRepo {
   requests: string[];
   /** The packaged archives' file names. */
   packages: string[];
+  /** Replaces a served file (e.g. an archive, after index.yaml recorded its digest). */
+  replace(file: string, bytes: Buffer | string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,6 +29,12 @@ export interface StartChartRepoOptions {
   /** Chart directories to package and serve. */
   charts: string[];
   tools: ToolRunner;
+  /** Loopback address to listen on (127.0.0.1 unless told; any 127.x.y.z works on Linux). */
+  host?: string;
+  /** Request URLs (path and query, exactly) answered with a 302 to the given URL instead of the file. */
+  redirects?: Record<string, string>;
+  /** Every request must carry these basic-auth credentials (else 401). */
+  basicAuth?: { username: string; password: string };
 }
 
 async function helm(tools: ToolRunner, args: string[]): Promise<void> {
@@ -39,6 +49,18 @@ export async function startChartRepo(opts: StartChartRepoOptions): Promise<Chart
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     requests.push(path);
+    if (opts.basicAuth) {
+      const want = `Basic ${Buffer.from(`${opts.basicAuth.username}:${opts.basicAuth.password}`).toString('base64')}`;
+      if (req.headers.authorization !== want) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="charts"' }).end();
+        return;
+      }
+    }
+    const redirect = opts.redirects?.[req.url ?? '/'];
+    if (redirect) {
+      res.writeHead(302, { location: redirect }).end();
+      return;
+    }
     const file = normalize(join(dir, path));
     if (!file.startsWith(`${dir}/`)) {
       res.writeHead(403).end();
@@ -57,14 +79,16 @@ export async function startChartRepo(opts: StartChartRepoOptions): Promise<Chart
       () => res.writeHead(404).end(),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   await helm(opts.tools, ['repo', 'index', dir, '--url', url]);
   const packages = (await readdir(dir)).filter((f) => f.endsWith('.tgz'));
   return {
     url,
     requests,
     packages,
+    replace: (file, bytes) => writeFile(join(dir, file), bytes),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,10 +1,18 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import type { ToolRunner, ToolRunOptions, ToolRunResult } from '../../engine/index.ts';
+import type {
+  DownloadOptions,
+  DownloadResult,
+  ToolRunner,
+  ToolRunOptions,
+  ToolRunResult,
+} from '../../engine/index.ts';
+import type { ChartCredential } from './chart-credentials.ts';
 import { EgressProxy } from './egress-proxy.ts';
 import type { ToolPaths } from './ensure-tools.ts';
 import { ToolsError } from './errors.ts';
+import { PolicyHttpClient } from './policy-http-client.ts';
 import { DestinationCheck, type RenderNetworkPolicy } from './render-network-policy.ts';
 
 export interface ProcessToolRunnerOptions {
@@ -17,6 +25,8 @@ export interface ProcessToolRunnerOptions {
   maxOutputBytes?: number;
   /** Where renders may connect; by default no loopback, private or link-local address. */
   network?: RenderNetworkPolicy;
+  /** The operator's chart repository and registry credentials (SYNCWAVE_CHART_CREDENTIALS). */
+  chartCredentials?: readonly ChartCredential[];
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -41,6 +51,7 @@ export class ProcessToolRunner implements ToolRunner {
   private readonly maxOutputBytes: number;
   private readonly check: DestinationCheck;
   private readonly proxy: EgressProxy;
+  private readonly http: PolicyHttpClient;
 
   constructor(private readonly opts: ProcessToolRunnerOptions) {
     const helmHome = join(opts.homeDir, 'helm');
@@ -69,6 +80,13 @@ export class ProcessToolRunner implements ToolRunner {
     this.maxOutputBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     this.check = new DestinationCheck(opts.network);
     this.proxy = new EgressProxy(this.check);
+    const credentials = opts.chartCredentials ?? [];
+    this.http = new PolicyHttpClient(this.check, () => credentials);
+  }
+
+  /** A GET within the render network policy, every redirect hop checked (PolicyHttpClient). */
+  download(url: string, opts: DownloadOptions): Promise<DownloadResult> {
+    return this.http.download(url, opts);
   }
 
   /** Connections the egress proxy refused so far (destination and reason). */

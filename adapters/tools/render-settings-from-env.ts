@@ -5,7 +5,8 @@ import type { RenderNetworkPolicy } from './render-network-policy.ts';
  * The operator's render settings from the worker's environment (never from the repository):
  * `SYNCWAVE_RENDER_ALLOW` (comma-separated CIDRs or addresses renders may reach although they
  * are loopback, private or link-local), and the limits `SYNCWAVE_RENDER_MAX_FILE_BYTES`,
- * `SYNCWAVE_RENDER_MAX_BYTES`, `SYNCWAVE_RENDER_MAX_OBJECTS`, `SYNCWAVE_RENDER_TIMEOUT_SECONDS`.
+ * `SYNCWAVE_RENDER_MAX_BYTES`, `SYNCWAVE_RENDER_MAX_OBJECTS`, `SYNCWAVE_RENDER_TIMEOUT_SECONDS`,
+ * `SYNCWAVE_RENDER_MAX_CHART_BYTES`.
  * A value that is not a positive integer is an error naming the variable.
  */
 export function renderSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): {
@@ -28,9 +29,11 @@ export function renderSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): {
   const renderedBytes = int('SYNCWAVE_RENDER_MAX_BYTES');
   const objects = int('SYNCWAVE_RENDER_MAX_OBJECTS');
   const timeout = int('SYNCWAVE_RENDER_TIMEOUT_SECONDS');
+  const chartBytes = int('SYNCWAVE_RENDER_MAX_CHART_BYTES');
   if (fileBytes) limits.maxFileBytes = fileBytes;
   if (renderedBytes) limits.maxRenderedBytes = renderedBytes;
   if (objects) limits.maxObjects = objects;
   if (timeout) limits.toolTimeoutMs = timeout * 1000;
+  if (chartBytes) limits.maxChartBytes = chartBytes;
   return { network: { allow }, limits };
 }

@@ -87,6 +87,12 @@ export function lazyTools(homeDir: string): ToolRunner {
     async refuseDestination(url) {
       return (await get()).refuseDestination?.(url);
     },
+    async download(url, o) {
+      const runner = await get();
+      if (!runner.download)
+        return { ok: false, reason: 'failed', detail: 'this tool runner cannot download' };
+      return runner.download(url, o);
+    },
   };
 }
 

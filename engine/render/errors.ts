@@ -8,6 +8,7 @@ export type RenderErrorReason =
   | 'symlink-outside-repo'
   | 'limit-exceeded'
   | 'network-refused'
+  | 'chart-fetch-failed'
   | 'value-file-missing'
   | 'yaml-syntax'
   | 'invalid-manifest'
@@ -49,6 +50,8 @@ const NEXT_STEP: Record<RenderErrorReason, string> = {
     'make the app smaller (split it into several apps), or ask the operator to raise the limit',
   'network-refused':
     'renders may only reach destinations the operator allows; vendor the chart or resource into the repository, or ask the operator to allow the host',
+  'chart-fetch-failed':
+    "check chart, repoURL and targetRevision (a version or a range); a repository that needs credentials needs them in the operator's SYNCWAVE_CHART_CREDENTIALS",
   'value-file-missing': 'add the file or remove it from helm.valueFiles',
   'yaml-syntax': 'fix the YAML and push again',
   'invalid-manifest': 'fix the manifest and push again',

@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
-import { access, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import type { ToolRunner } from '../ports.ts';
 import type { RenderFailure } from './errors.ts';
-import { helmDetail } from './helm-error.ts';
+import { fetchChart } from './fetch-chart.ts';
 import type { RenderLimits } from './render-limits.ts';
 import { resolveInside } from './repo-path.ts';
-import { toolStopped } from './tool-stopped.ts';
 
 export interface ChartDependency {
   name: string;
@@ -69,10 +67,11 @@ async function lockedVersions(chartDir: string, maxAliasCount: number): Promise<
 
 /**
  * Makes a chart renderable: vendored subcharts (charts/) need nothing; `file://` dependencies are
- * copied in; http(s)/oci dependencies are fetched once with `helm dependency update` into
- * `<cacheDir>/helm/dependencies/<sha256 of the pinned list>/` (versions pinned by Chart.lock when
- * present), so a second render makes no network call. The checkout is never written: a chart
- * with missing dependencies is rendered from a copy in `workDir`.
+ * copied in; http(s)/oci dependencies are downloaded by fetchChart (never by helm: every redirect
+ * hop within the render network policy, digests checked, operator credentials) at the version
+ * Chart.lock pins, else the highest Chart.yaml's range allows, and cached per chart version, so
+ * a second render of a pinned chart makes no network call. The checkout is never written: a
+ * chart with missing dependencies is rendered from a copy in `workDir`.
  */
 export async function prepareChart(input: PrepareChartInput): Promise<PreparedChart> {
   const entries = await vendored(input.chartDir);
@@ -104,92 +103,32 @@ export async function prepareChart(input: PrepareChartInput): Promise<PreparedCh
 
   const remote = missing.filter((d) => !d.repository?.startsWith('file://'));
   if (remote.length === 0) return { ok: true, chartDir, fetched: 'none' };
-  const refused = await refusedRepository(input, remote);
-  if (refused) return { ok: false, failure: refused };
   const locked = await lockedVersions(input.chartDir, input.limits.maxAliasCount);
-  const pinned = remote.map((d) => ({
-    name: d.name,
-    version: locked.get(d.name) ?? d.version,
-    repository: d.repository,
-  }));
-  const key = createHash('sha256').update(JSON.stringify(pinned)).digest('hex');
-  const cached = join(input.cacheDir, 'helm', 'dependencies', key);
+  const file = `${input.chartPath}/Chart.yaml`;
   let fetched: 'cache' | 'network' = 'cache';
-  if (!(await exists(cached))) {
-    const fetchedDir = await fetchDependencies(input, pinned, cached);
-    if (!fetchedDir.ok) return fetchedDir;
-    fetched = 'network';
-  }
-  for (const file of await readdir(cached)) await cp(join(cached, file), join(chartDir, 'charts', file));
-  return { ok: true, chartDir, fetched };
-}
-
-/**
- * The first remote dependency whose repository the render network policy refuses. The tool
- * runner's proxy enforces the policy on every connection helm makes; this check runs first so
- * the error names Chart.yaml, and because Go's HTTP client never sends loopback destinations
- * (`localhost`, 127.0.0.1, ::1) through a proxy.
- */
-async function refusedRepository(
-  input: PrepareChartInput,
-  remote: ChartDependency[],
-): Promise<RenderFailure | undefined> {
-  if (!input.tools.refuseDestination) return undefined;
   for (const dep of remote) {
-    if (!dep.repository) continue;
-    const why = await input.tools.refuseDestination(dep.repository);
-    if (why) {
-      return {
-        reason: 'network-refused',
-        file: `${input.chartPath}/Chart.yaml`,
-        detail: `dependency ${dep.name}: repository ${dep.repository}: ${why}`,
-      };
-    }
-  }
-  return undefined;
-}
-
-/** `helm dependency update` in a throwaway chart that declares only the pinned dependencies. */
-async function fetchDependencies(
-  input: PrepareChartInput,
-  pinned: ChartDependency[],
-  cached: string,
-): Promise<{ ok: true } | { ok: false; failure: RenderFailure }> {
-  const staging = join(input.cacheDir, 'helm', 'dependencies');
-  await mkdir(staging, { recursive: true });
-  const dir = await mkdtemp(join(staging, '.fetch-'));
-  try {
-    const chart = { apiVersion: 'v2', name: 'syncwave-dependencies', version: '0.0.0', dependencies: pinned };
-    await writeFile(join(dir, 'Chart.yaml'), stringify(chart));
-    const res = await input.tools.run('helm', ['dependency', 'update', dir], {
-      timeoutMs: input.limits.toolTimeoutMs,
-      maxOutputBytes: input.limits.maxRenderedBytes,
-    });
-    const stopped = toolStopped(res, 'helm dependency update', `${input.chartPath}/Chart.yaml`);
-    if (stopped) return { ok: false, failure: stopped };
-    if (res.code !== 0) {
+    if (!dep.repository)
       return {
         ok: false,
         failure: {
           reason: 'tool-failed',
-          file: `${input.chartPath}/Chart.yaml`,
-          detail: `helm dependency update: ${dependencyUpdateDetail(res).replaceAll(dir, input.chartPath)}`,
+          file,
+          detail: `dependency ${dep.name} names no repository and is not vendored in charts/`,
         },
       };
-    }
-    await rename(join(dir, 'charts'), cached).catch(async (cause: unknown) => {
-      if (!(await exists(cached))) throw cause; // else another render cached the same set first
-    });
-    return { ok: true };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    const version = locked.get(dep.name) ?? dep.version ?? '';
+    const got = await fetchChart(
+      { name: dep.name, repoURL: dep.repository, version },
+      { tools: input.tools, cacheDir: input.cacheDir, limits: input.limits },
+    );
+    if (!got.ok)
+      return {
+        ok: false,
+        failure: { ...got.failure, file, detail: `dependency ${dep.name}: ${got.failure.detail}` },
+      };
+    if (got.fetched === 'network') fetched = 'network';
+    const into = join(chartDir, 'charts', `${dep.name}-${got.version}`);
+    if (!(await exists(into))) await cp(got.chartDir, into, { recursive: true });
   }
-}
-
-/** Helm prints why a repository failed on stdout ("Unable to get an update ...") and a vaguer error on stderr. */
-function dependencyUpdateDetail(res: { stdout: string; stderr: string }): string {
-  const lines = res.stdout.split('\n');
-  const at = lines.findIndex((l) => l.includes('Unable to get an update'));
-  const why = at < 0 ? [] : lines.slice(at, at + 2).map((l) => l.trim().replace(/^\.\.\./, ''));
-  return [...why, helmDetail(res.stderr)].filter(Boolean).join(' ');
+  return { ok: true, chartDir, fetched };
 }

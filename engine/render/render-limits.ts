@@ -13,6 +13,8 @@ export interface RenderLimits {
   maxAliasCount: number;
   /** How long one helm or kustomize run may take. */
   toolTimeoutMs: number;
+  /** Largest download for a remote chart: a chart archive, a repository's index.yaml, an OCI manifest. */
+  maxChartBytes: number;
 }
 
 export const DEFAULT_RENDER_LIMITS: RenderLimits = {
@@ -21,6 +23,7 @@ export const DEFAULT_RENDER_LIMITS: RenderLimits = {
   maxObjects: 10_000,
   maxAliasCount: 100,
   toolTimeoutMs: 120_000,
+  maxChartBytes: 32 * 1024 * 1024,
 };
 
 /** The defaults with the given overrides. */

@@ -121,12 +121,14 @@ describe('charts from a Helm repository', () => {
       chartReference({ name: 'redis', repoURL: 'registry.example.com/charts', version: '1.0.0' }),
     ).toMatchObject({
       ok: true,
-      args: ['oci://registry.example.com/charts/redis'],
+      kind: 'oci',
+      registry: 'registry.example.com/charts',
     });
     expect(
       chartReference({ name: 'redis', repoURL: 'oci://127.0.0.1:5000/c/', version: '1.0.0' }),
     ).toMatchObject({
-      args: ['oci://127.0.0.1:5000/c/redis'],
+      kind: 'oci',
+      registry: '127.0.0.1:5000/c',
     });
   });
 });

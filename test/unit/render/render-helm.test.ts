@@ -179,12 +179,17 @@ describe('renderApp: helm dependency from a chart repository on loopback', () =>
     expect(chartRepo.requests).toHaveLength(seen);
   });
 
-  it("fails naming Chart.yaml and helm's message when the repository cannot be reached", async () => {
+  it('fails naming Chart.yaml, the dependency and the URL when the repository cannot be reached', async () => {
     const checkout = await shopCheckout('http://127.0.0.1:9', 'r3');
 
     const res = await renderApp(makeApp('shop', 'apps/shop'), checkout, deps);
 
-    expect(!res.ok && res.error).toMatchObject({ reason: 'tool-failed', file: 'apps/shop/Chart.yaml' });
-    expect(!res.ok && res.error.detail).toMatch(/^helm dependency update: .*127\.0\.0\.1:9/);
+    expect(!res.ok && res.error).toMatchObject({
+      reason: 'chart-fetch-failed',
+      file: 'apps/shop/Chart.yaml',
+    });
+    expect(!res.ok && res.error.detail).toMatch(
+      /^dependency redis: http:\/\/127\.0\.0\.1:9\/index\.yaml: connect ECONNREFUSED/,
+    );
   });
 });
