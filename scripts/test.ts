@@ -46,7 +46,7 @@ const checks = [
     'infra',
   ]),
 ];
-// Build (or find cached) the control plane and helm/kubectl before vitest, so a cold build
+// Build (or find cached) the control plane, helm/kubectl and the OCI registry before vitest, so a cold build
 // on a fresh machine (10-20 minutes) is not bounded by a test hook timeout.
 const prepared = [
   // The CLI bundle the package ships (bin/syncwave.js runs it when it is newer than the sources):
@@ -54,6 +54,7 @@ const prepared = [
   step('build', 'npx', ['tsx', 'scripts/build.ts']),
   step('control plane binaries', 'npx', ['tsx', 'harness/cluster-cli.ts', 'build']),
   step('helm and kubectl', 'npx', ['tsx', 'harness/tools-cli.ts']),
+  step('OCI registry', 'npx', ['tsx', 'harness/registry-cli.ts']),
 ];
 mkdirSync('.syncwave', { recursive: true });
 const results = '.syncwave/test-results.json';

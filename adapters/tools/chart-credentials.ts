@@ -1,3 +1,7 @@
+import { readFileSync, statSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
 /**
  * The operator's credentials for chart repositories and OCI registries (never the
  * repository's): each entry applies to the URLs it names. An `https://` or `http://` entry
@@ -73,4 +77,59 @@ export function credentialSecrets(creds: readonly ChartCredential[]): string[] {
       out.push(Buffer.from(`${c.username}:${c.password}`).toString('base64'));
   }
   return out;
+}
+
+const entrySchema = z
+  .object({
+    url: z.string().min(1),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    token: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((e) => Boolean(e.token) !== (e.username !== undefined || e.password !== undefined), {
+    message: 'give either token, or username and password',
+  })
+  .refine((e) => (e.username === undefined) === (e.password === undefined), {
+    message: 'username and password go together',
+  });
+
+/**
+ * The credentials file the operator names in SYNCWAVE_CHART_CREDENTIALS (JSON or YAML: a list of
+ * `{ url, username, password }` or `{ url, token }`), outside the repository. Errors name the
+ * file and the entry, never a value. A file that group or others may read is refused, as ssh
+ * refuses such a key.
+ */
+export function readChartCredentials(path: string): ChartCredential[] {
+  const where = `SYNCWAVE_CHART_CREDENTIALS=${path}`;
+  let text: string;
+  try {
+    if ((statSync(path).mode & 0o077) !== 0)
+      throw new Error(`${where}: the file is readable by others; chmod 600 it`);
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    if ((cause as Error).message.startsWith(where)) throw cause;
+    throw new Error(`${where}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text, { maxAliasCount: 10 });
+  } catch {
+    throw new Error(`${where}: not JSON or YAML`);
+  }
+  const parsed = z.array(entrySchema).safeParse(value ?? []);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue?.path.length ? `entry ${issue.path.join('.')}` : 'the file';
+    throw new Error(
+      `${where}: ${at}: ${issue?.message ?? 'invalid'} (expected a list of { url, username, password } or { url, token })`,
+    );
+  }
+  return parsed.data;
+}
+
+/** SYNCWAVE_CHART_CREDENTIALS read (empty when unset). */
+export function chartCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): ChartCredential[] {
+  const path = env.SYNCWAVE_CHART_CREDENTIALS?.trim();
+  return path ? readChartCredentials(path) : [];
 }

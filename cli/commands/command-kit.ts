@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { chartCredentialsFromEnv, credentialSecrets } from '../../adapters/tools/chart-credentials.ts';
 import { createScrubber } from '../../engine/index.ts';
 import { lazyAwsAppClient } from '../aws/lazy-aws-app-client.ts';
 import { CliError } from '../cli-error.ts';
@@ -68,12 +69,26 @@ export function formatOf(opts: { output?: string }): OutputFormat {
   return parseOutputFormat(opts.output);
 }
 
-/** Known secret values of this process (git token, API token, webhook secret) and URL userinfo, out of all output. */
+/** Known secret values of this process (git token, API token, webhook secret, chart credentials) and URL userinfo, out of all output. */
 const scrub = createScrubber(() => [
   process.env.SYNCWAVE_GIT_TOKEN,
   process.env.SYNCWAVE_TOKEN,
   process.env.SYNCWAVE_WEBHOOK_SECRET,
+  ...chartSecrets(),
 ]);
+
+/** The chart credentials' values, read once; an unreadable file is reported where it is used. */
+let chartValues: string[] | undefined;
+function chartSecrets(): string[] {
+  if (chartValues === undefined) {
+    try {
+      chartValues = credentialSecrets(chartCredentialsFromEnv());
+    } catch {
+      chartValues = [];
+    }
+  }
+  return chartValues;
+}
 
 /** Prints a line to stdout, scrubbed of known secret values. */
 export function print(text: string): void {

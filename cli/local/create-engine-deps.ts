@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { KubeCluster } from '../../adapters/kube/kube-cluster.ts';
+import { chartCredentialsFromEnv } from '../../adapters/tools/chart-credentials.ts';
 import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
 import { ProcessToolRunner } from '../../adapters/tools/process-tool-runner.ts';
 import { renderSettingsFromEnv } from '../../adapters/tools/render-settings-from-env.ts';
@@ -71,13 +72,17 @@ export function createEngineDeps(opts: LocalDepsOptions): EngineDeps {
 
 /**
  * helm and kubectl are found (or unpacked) on first use only: commands that render nothing never
- * pay for it. The render network policy comes from SYNCWAVE_RENDER_ALLOW (renderSettingsFromEnv).
+ * pay for it. The render network policy comes from SYNCWAVE_RENDER_ALLOW (renderSettingsFromEnv),
+ * chart repository and registry credentials from the file SYNCWAVE_CHART_CREDENTIALS names.
  */
 export function lazyTools(homeDir: string): ToolRunner {
   const { network } = renderSettingsFromEnv();
+  const chartCredentials = chartCredentialsFromEnv();
   let runner: Promise<ToolRunner> | undefined;
   const get = () => {
-    runner ??= ensureTools().then((tools) => new ProcessToolRunner({ tools, homeDir, network }));
+    runner ??= ensureTools().then(
+      (tools) => new ProcessToolRunner({ tools, homeDir, network, chartCredentials }),
+    );
     return runner;
   };
   return {

@@ -10,6 +10,7 @@ import { GithubCheckRuns } from '../../adapters/github/github-check-runs.ts';
 import { GitlabMergeRequestNotes } from '../../adapters/gitlab/gitlab-merge-request-notes.ts';
 import { SqliteJobQueue } from '../../adapters/local/sqlite-job-queue.ts';
 import { SqliteStateStore } from '../../adapters/local/sqlite-state-store.ts';
+import { chartCredentialsFromEnv, credentialSecrets } from '../../adapters/tools/chart-credentials.ts';
 import type { Log, PreviewPublisher } from '../../engine/index.ts';
 import { createScrubber, publisherByProvider } from '../../engine/index.ts';
 import { repoIdentity } from '../../ingest/repo-identity.ts';
@@ -230,7 +231,14 @@ async function serve(given: ServeFlags): Promise<number> {
   let currentSecret: string | undefined;
   let apiToken: string | undefined;
   const previewTokens: string[] = [];
-  const scrub = createScrubber(() => [credentials?.token, currentSecret, apiToken, ...previewTokens]);
+  const chartSecrets = credentialSecrets(chartCredentialsFromEnv());
+  const scrub = createScrubber(() => [
+    credentials?.token,
+    currentSecret,
+    apiToken,
+    ...previewTokens,
+    ...chartSecrets,
+  ]);
   const log = createLog({
     format: flags.logFormat,
     debug: Boolean(process.env.SYNCWAVE_DEBUG),

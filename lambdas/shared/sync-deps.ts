@@ -34,6 +34,7 @@ import { GithubCheckRuns } from '../../adapters/github/github-check-runs.ts';
 import { GithubNotifier } from '../../adapters/github/github-notifier.ts';
 import { GithubTarballSource } from '../../adapters/github/github-tarball-source.ts';
 import { KubeCluster } from '../../adapters/kube/kube-cluster.ts';
+import { chartCredentialsFromEnv } from '../../adapters/tools/chart-credentials.ts';
 import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
 import { ProcessToolRunner } from '../../adapters/tools/process-tool-runner.ts';
 import { renderSettingsFromEnv } from '../../adapters/tools/render-settings-from-env.ts';
@@ -161,6 +162,7 @@ export function createSyncRuntime(
         tools,
         homeDir: join(config.cacheDir, 'home'),
         network: render.network,
+        chartCredentials: chartCredentialsFromEnv(),
       });
       return {
         source: built.source,

@@ -1,10 +1,12 @@
-// Charts from a Helm chart repository on loopback (harness/chart-repo.ts), synced to the real
-// control plane: one as a child Application of an app of apps, one declared in syncwave.yaml.
+// Charts from a Helm chart repository on loopback (harness/chart-repo.ts) and from an OCI
+// registry on loopback (the CNCF distribution registry, harness/oci-registry.ts), synced to the
+// real control plane: children of an app of apps, and one declared in syncwave.yaml.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChartRepo, startChartRepo } from '../../harness/chart-repo.ts';
+import { type OciRegistry, startOciRegistry } from '../../harness/oci-registry.ts';
 import { type EngineEnv, engineEnv } from '../support/engine-env.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/render/', import.meta.url));
@@ -12,11 +14,14 @@ const fixtures = fileURLToPath(new URL('../fixtures/render/', import.meta.url));
 describe('charts from a Helm repository', () => {
   let t: EngineEnv;
   let chartRepo: ChartRepo;
+  let registry: OciRegistry;
 
   beforeAll(async () => {
     // The repository listens on loopback, which renders may reach only when the operator allows it.
     t = await engineEnv('remotechart', { network: { allow: ['127.0.0.1/32'] } });
     chartRepo = await startChartRepo({ charts: [join(fixtures, 'chart-repo/redis')], tools: t.deps.tools });
+    registry = await startOciRegistry({ tools: t.deps.tools });
+    await registry.push(join(fixtures, 'chart-repo/redis'), 'charts');
     const config = await readFile(join(t.repo.dir, 'syncwave.yaml'), 'utf8');
     await t.repo.write(
       'syncwave.yaml',
@@ -65,19 +70,35 @@ spec:
   syncPolicy: { automated: {}, syncOptions: [CreateNamespace=true] }
 `,
     );
+    // from the OCI registry, repoURL written as Argo CD writes registries (no scheme)
+    await t.repo.write(
+      'argocd/apps/store.yaml',
+      `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: store
+  annotations: { argocd.argoproj.io/sync-wave: "3" }
+spec:
+  source: { repoURL: "${registry.host}/charts", chart: redis, targetRevision: "18.1.*" }
+  destination: { namespace: store }
+  syncPolicy: { automated: {}, syncOptions: [CreateNamespace=true] }
+`,
+    );
     await t.repo.write('envs/queue/values.yaml', 'image: { tag: "7.4.1" }\nauth: { enabled: false }\n');
   });
   afterAll(async () => {
     await chartRepo?.close();
+    await registry?.stop();
   });
 
-  it('pulls the chart once and syncs the apps in wave order, values from this repository included', async () => {
+  it('pulls each chart once and syncs the apps in wave order, values from this repository included', async () => {
     const result = await t.push('charts from a repository');
     expect(result.outcome, result.message).toBe('succeeded');
     expect(result.apps.map((a) => [a.app, a.wave, a.phase])).toEqual([
       ['cache', 0, 'Succeeded'],
       ['sessions', 1, 'Succeeded'],
       ['queue', 2, 'Succeeded'],
+      ['store', 3, 'Succeeded'],
     ]);
     const queue = await t.cluster.get('apps/v1', 'StatefulSet', 'queue-redis-master', t.ns('queue'));
     type Spec = { template: { spec: { containers: Array<{ image: string; env: unknown }> } } };
@@ -86,6 +107,8 @@ spec:
     expect(container?.env).toEqual([{ name: 'ALLOW_EMPTY_PASSWORD', value: 'yes' }]);
     expect(await t.cluster.get('v1', 'Service', 'cache-redis-headless', t.ns('cache'))).toBeDefined();
     expect(await t.cluster.get('v1', 'Service', 'sessions-redis-headless', t.ns('sessions'))).toBeDefined();
+    expect(await t.cluster.get('apps/v1', 'StatefulSet', 'store-redis-master', t.ns('store'))).toBeDefined();
     expect(chartRepo.requests.filter((r) => r === '/redis-18.1.0.tgz')).toHaveLength(1);
+    expect(registry.requests().filter((r) => r.startsWith('GET /v2/charts/redis/blobs/'))).toHaveLength(1);
   });
 });
