@@ -87,7 +87,27 @@ export interface JobProgress {
    * wave and the time the wait ends, fixed when the wave finished, so that no
    * continuation restarts it.
    */
-  gate?: { wave: number; apps: string[]; timeoutAt: string };
+  gate?: WaveGate;
+  /**
+   * Gates earlier jobs stopped at without passing them (superseded, or another job took
+   * over the environment): this job passes each, with its deadline unchanged, before it
+   * syncs any app of a later wave. Apps this job syncs itself are taken out (their inputs
+   * changed; their own gate starts when this job syncs them).
+   */
+  inheritedGates?: OpenGate[];
+}
+
+/** A health gate between app waves: the apps of the finished wave and when the wait ends. */
+export interface WaveGate {
+  wave: number;
+  apps: string[];
+  timeoutAt: string;
+}
+
+/** A wave gate left open by a job, with the job and revision that opened it. */
+export interface OpenGate extends WaveGate {
+  jobId: string;
+  revision: string;
 }
 
 /** Per environment: where it stands. */
@@ -100,5 +120,10 @@ export interface EnvironmentState {
   lastJob?: { id: string; revision: string; outcome: string };
   /** A job that stopped before its end (Lambda deadline) and will be continued. */
   inProgress?: JobProgress;
+  /**
+   * Wave gates left open by a superseded job: the next job passes them with the same
+   * deadlines (JobProgress.inheritedGates), so a chain of superseding jobs never restarts a wait.
+   */
+  openGates?: OpenGate[];
   updatedAt: string;
 }

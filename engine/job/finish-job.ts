@@ -1,7 +1,9 @@
 import { errorMessage } from '../errors.ts';
 import type { CommitState } from '../ports.ts';
+import { followsBranch } from './job-guards.ts';
 import type { JobOutcome, JobResult } from './job-result.ts';
 import { type JobRun, MAX_CONTINUATIONS } from './job-run.ts';
+import { gatesToInherit, openGatesOf } from './open-gates.ts';
 
 type FinalOutcome = Exclude<JobOutcome, 'busy' | 'continue'>;
 
@@ -14,8 +16,10 @@ const COMMIT_STATE: Record<FinalOutcome, CommitState | undefined> = {
 
 /**
  * Ends a job: records how it ended on the environment (its progress cleared; `lastRevision`
- * moves only when the environment converged to its branch tip), marks the job done, and
- * sends the commit status.
+ * moves only when the environment converged to its branch tip; the wave gates a push or
+ * poll job did not pass kept open for the next one, unless it succeeded; other jobs leave
+ * them as they were), marks the job done, and sends the
+ * commit status.
  */
 export async function finishJob(
   run: JobRun,
@@ -25,12 +29,18 @@ export async function finishJob(
 ): Promise<JobResult> {
   const { deps, job, revision, envState } = run;
   if (!job.dryRun) {
+    const openGates = !followsBranch(job)
+      ? gatesToInherit(envState, { id: job.id, revision })
+      : outcome === 'succeeded'
+        ? []
+        : openGatesOf(run.progress);
     await deps.state.putEnvironment({
       env: job.env,
       lastRevision: opts.converged ? revision : envState?.lastRevision,
       lastJobId: job.id,
       lastJob: { id: job.id, revision, outcome },
       inProgress: undefined,
+      openGates: openGates.length ? openGates : undefined,
       updatedAt: deps.clock.now().toISOString(),
     });
     await deps.state.markJobDone?.(job.id, deps.clock.now().getTime());

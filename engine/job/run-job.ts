@@ -7,13 +7,14 @@ import type { Job } from '../ports.ts';
 import { runPreviewJob } from '../preview/run-preview-job.ts';
 import { renderForConfig } from '../render/render-for-config.ts';
 import { shortRevision } from '../short-revision.ts';
-import type { AppState } from '../state.ts';
+import type { AppState, JobProgress } from '../state.ts';
 import { changesSince } from './changes-since.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishJob, notify } from './finish-job.ts';
 import { followsBranch, jobRevision, syncedByThisJob } from './job-guards.ts';
 import type { JobResult } from './job-result.ts';
 import type { JobRun } from './job-run.ts';
+import { gatesToInherit, withoutApps } from './open-gates.ts';
 import { recordFailureBeforeApply } from './record-failure.ts';
 import { renderApps } from './render-apps.ts';
 import { type Selection, selectApps, selectAtTip } from './select-apps.ts';
@@ -49,10 +50,14 @@ export async function runJob(job: Job, deps: EngineDeps, opts: { deadline?: Date
   try {
     const envState = await deps.state.getEnvironment(job.env);
     const saved = envState?.inProgress;
-    const progress =
+    const progress: JobProgress =
       saved?.jobId === job.id && saved.revision === revision
         ? saved
         : { jobId: job.id, revision, appsDone: [] };
+    if (progress !== saved && followsBranch(job)) {
+      const inherited = gatesToInherit(envState, { id: job.id, revision });
+      if (inherited.length) progress.inheritedGates = inherited;
+    }
     return await runLeased({ job, revision, deps, deadline: opts.deadline, envState, progress, result });
   } catch (error) {
     deps.log.error('job failed unexpectedly', {
@@ -91,6 +96,11 @@ async function runLeased(run: JobRun): Promise<JobResult> {
   for (const app of selected)
     if (await syncedByThisJob(deps.state, job, revision, app.name)) done.add(app.name);
   const todo = selected.filter((a) => !done.has(a.name));
+  if (run.progress.inheritedGates)
+    run.progress.inheritedGates = withoutApps(
+      run.progress.inheritedGates,
+      todo.map((a) => a.name),
+    );
   const convergesTip = followsBranch(job) && blocked.length === 0;
   if (!todo.length) {
     const why =
