@@ -102,13 +102,27 @@ describe('engine against the real control plane', () => {
         ['backend', 'Succeeded'],
         ['frontend', 'Succeeded'],
       ]);
-      await new Promise((r) => setTimeout(r, 500));
-      expect(firstCreated(w.events, t.ns('backend'))).toBeGreaterThan(
-        firstReady(w.events, 'StatefulSet', t.ns('database')),
+      // The watch streams deliver their events a little after the sync saw the objects: wait
+      // until the four events compared have arrived (a fixed sleep raced with a loaded machine).
+      const order = () => ({
+        databaseReady: firstReady(w.events, 'StatefulSet', t.ns('database')),
+        backendCreated: firstCreated(w.events, t.ns('backend')),
+        backendReady: firstReady(w.events, 'Deployment', t.ns('backend')),
+        frontendCreated: firstCreated(w.events, t.ns('frontend')),
+      });
+      const seen = await eventually(
+        async () => {
+          try {
+            return order();
+          } catch {
+            return undefined;
+          }
+        },
+        (v) => v !== undefined,
       );
-      expect(firstCreated(w.events, t.ns('frontend'))).toBeGreaterThan(
-        firstReady(w.events, 'Deployment', t.ns('backend')),
-      );
+      const { databaseReady, backendCreated, backendReady, frontendCreated } = seen ?? order();
+      expect(backendCreated).toBeGreaterThan(databaseReady);
+      expect(frontendCreated).toBeGreaterThan(backendReady);
     } finally {
       w.stop();
     }
