@@ -4,22 +4,14 @@
  * has: the admin kubeconfig of the test control plane may impersonate anyone, and the API server
  * then authorizes each request as the impersonated user and groups only.
  */
+
+import { impersonatingKubeconfig } from '../adapters/kube/impersonating-access.ts';
 import type { KubeAccess } from '../adapters/kube/kube-access.ts';
 
-export async function impersonatingAccess(opts: {
+export function impersonatingAccess(opts: {
   kubeconfigPath: string;
   user: string;
   groups: string[];
 }): Promise<KubeAccess> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const kc = new KubeConfig();
-  kc.loadFromFile(opts.kubeconfigPath);
-  return {
-    getCurrentCluster: () => kc.getCurrentCluster(),
-    getCurrentContext: () => kc.getCurrentContext(),
-    async applyToHTTPSOptions(o) {
-      await kc.applyToHTTPSOptions(o);
-      o.headers = { ...o.headers, 'Impersonate-User': opts.user, 'Impersonate-Group': opts.groups };
-    },
-  };
+  return impersonatingKubeconfig(opts.kubeconfigPath, { user: opts.user, groups: opts.groups });
 }

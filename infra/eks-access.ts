@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 /** Kubernetes groups the access entries put the roles in; eks-bootstrap-rbac.yaml binds them. */
 export const DEPLOYER_GROUP = 'syncwave:deployer';
 export const OBSERVER_GROUP = 'syncwave:observer';
+/** Pull request previews: read + dry-run only (eks-bootstrap-rbac.yaml's admission policy denies real writes). */
+export const PREVIEWER_GROUP = 'syncwave:previewer';
 
 export interface EksAccessEnvironment {
   readonly name: string;
@@ -15,7 +17,7 @@ export interface EksAccessEnvironment {
 
 export interface EksAccessProps {
   readonly environments: readonly EksAccessEnvironment[];
-  /** The worker: assumes each environment's deployer role for that environment's jobs. */
+  /** The worker: assumes each environment's deployer role for its jobs, its previewer role for previews. */
   readonly worker: iam.IRole;
   /** The drift checker: assumes each environment's observer role. */
   readonly drift: iam.IRole;
@@ -29,6 +31,7 @@ const policyArn = (name: string) => `arn:${Aws.PARTITION}:eks::aws:cluster-acces
 export interface EnvironmentRoles {
   readonly deployer: iam.Role;
   readonly observer: iam.Role;
+  readonly previewer: iam.Role;
 }
 
 /**
@@ -41,6 +44,11 @@ export interface EnvironmentRoles {
  *   (never `escalate`/`bind`). `clusterAdmin: true`: AmazonEKSClusterAdminPolicy, no bootstrap.
  * - observer-<env>, assumed by the drift checker: AmazonEKSViewPolicy plus `syncwave:observer`,
  *   which the bootstrap lets read every kind, Secrets included.
+ * - previewer-<env>, assumed by the worker for pull request preview jobs only: AmazonEKSViewPolicy
+ *   plus `syncwave:previewer`, which the bootstrap lets read every kind and patch/delete the kinds
+ *   apps manage (a server-side dry run is authorized as the write would be), while its
+ *   ValidatingAdmissionPolicy denies every request of the group that is not a dry run. The same
+ *   with `clusterAdmin: true`: previews need the bootstrap's previewer part in either mode.
  *
  * The worker and drift roles themselves have no access entry and no EKS permission: a job holds
  * only its environment's credentials (STS AssumeRole in lambdas/shared/sync-deps.ts), and each
@@ -58,7 +66,7 @@ export class EksAccess extends Construct {
         resource: 'cluster',
         resourceName: env.clusterName,
       });
-      const role = (kind: 'Deployer' | 'Observer', assumedBy: iam.IRole) => {
+      const role = (kind: 'Deployer' | 'Observer' | 'Previewer', assumedBy: iam.IRole) => {
         const r = new iam.Role(this, `${kind}-${env.name}`, {
           assumedBy: new iam.ArnPrincipal(assumedBy.roleArn),
           description: `syncwave ${kind.toLowerCase()} of environment ${env.name} (cluster ${env.clusterName} only)`,
@@ -67,7 +75,11 @@ export class EksAccess extends Construct {
         r.grantAssumeRole(assumedBy);
         return r;
       };
-      const roles = { deployer: role('Deployer', props.worker), observer: role('Observer', props.drift) };
+      const roles = {
+        deployer: role('Deployer', props.worker),
+        observer: role('Observer', props.drift),
+        previewer: role('Previewer', props.worker),
+      };
       this.roles.set(env.name, roles);
       this.entries.push(
         new eks.CfnAccessEntry(this, `Deployer-${env.name}-Entry`, {
@@ -89,6 +101,13 @@ export class EksAccess extends Construct {
           principalArn: roles.observer.roleArn,
           type: 'STANDARD',
           kubernetesGroups: [OBSERVER_GROUP],
+          accessPolicies: [{ policyArn: policyArn('AmazonEKSViewPolicy'), accessScope: { type: 'cluster' } }],
+        }),
+        new eks.CfnAccessEntry(this, `Previewer-${env.name}-Entry`, {
+          clusterName: env.clusterName,
+          principalArn: roles.previewer.roleArn,
+          type: 'STANDARD',
+          kubernetesGroups: [PREVIEWER_GROUP],
           accessPolicies: [{ policyArn: policyArn('AmazonEKSViewPolicy'), accessScope: { type: 'cluster' } }],
         }),
       );

@@ -84,6 +84,11 @@ export const syncwaveConfigSchema = z
         `must be one of ${RETENTION_DAYS.join(', ')}`,
       )
       .default(30),
+    /**
+     * Preview pull requests from forks too. Off by default: a fork's head is anyone's code, which a
+     * preview renders with syncwave's tools, and its check run shows diffs of live objects.
+     */
+    previewForks: z.boolean().default(false),
     /** Worker timeout; a sync that needs longer continues in a follow-up message. */
     workerTimeoutSeconds: z.number().int().min(30).max(900).default(300),
   })

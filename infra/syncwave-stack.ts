@@ -120,7 +120,11 @@ export class SyncwaveStack extends Stack {
       timeout: Duration.seconds(10),
       logRetention: retention,
       projectRoot: root,
-      environment: { ...common, SYNCWAVE_WEBHOOK_SECRET_ID: webhookSecret.secretArn },
+      environment: {
+        ...common,
+        SYNCWAVE_WEBHOOK_SECRET_ID: webhookSecret.secretArn,
+        SYNCWAVE_PREVIEW_FORKS: String(config.previewForks),
+      },
     });
     this.worker = new SyncwaveFunction(this, 'Worker', {
       entry: `${root}/lambdas/worker/handler.ts`,
@@ -178,6 +182,8 @@ export class SyncwaveStack extends Stack {
       clusterAdmin: config.clusterAdmin,
     });
     this.worker.fn.addEnvironment('SYNCWAVE_CLUSTER_ROLES', access.roleArns('deployer'));
+    // Pull request previews run as the previewer (read + dry run), never as the deployer.
+    this.worker.fn.addEnvironment('SYNCWAVE_PREVIEW_ROLES', access.roleArns('previewer'));
     this.drift.fn.addEnvironment('SYNCWAVE_CLUSTER_ROLES', access.roleArns('observer'));
 
     this.api = new apigwv2.HttpApi(this, 'Api', {

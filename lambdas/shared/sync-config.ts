@@ -37,6 +37,18 @@ export interface SyncConfig {
    * from before per-environment roles).
    */
   clusterRoles?: Record<string, string>;
+  /**
+   * Per environment, the IAM role the worker assumes for pull request preview jobs
+   * (SYNCWAVE_PREVIEW_ROLES): the previewer, read + dry run only. Needed once cluster roles are
+   * configured: a preview never runs with the deployer's credentials.
+   */
+  previewRoles?: Record<string, string>;
+  /**
+   * With a kubeconfig (no EKS): the identity preview jobs impersonate through it
+   * (SYNCWAVE_PREVIEW_IMPERSONATE, `{ "user": ..., "groups": [...] }`), so the previewer's RBAC and
+   * admission policy apply to them as to a previewer role on EKS.
+   */
+  previewImpersonate?: { user: string; groups: string[] };
   /** SNS topic for a message per failed sync (SYNCWAVE_ALARM_TOPIC_ARN). */
   alarmTopicArn?: string;
   /** The operator's destination policy (SYNCWAVE_POLICY: the policy file's YAML or JSON); all allowed when absent. */
@@ -52,27 +64,54 @@ function policyFrom(text: string): PolicySet {
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
 
-function clusterRolesFrom(text: string | undefined, envNames: string[]): Record<string, string> | undefined {
+function clusterRolesFrom(
+  variable: string,
+  text: string | undefined,
+  envNames: string[],
+): Record<string, string> | undefined {
   if (!text) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new Error(`SYNCWAVE_CLUSTER_ROLES is not JSON: ${(err as Error).message}`, { cause: err });
+    throw new Error(`${variable} is not JSON: ${(err as Error).message}`, { cause: err });
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error('SYNCWAVE_CLUSTER_ROLES must be a JSON object { "<environment>": "<role ARN>" }');
+    throw new Error(`${variable} must be a JSON object { "<environment>": "<role ARN>" }`);
   }
   const roles = parsed as Record<string, unknown>;
   for (const name of envNames) {
     const arn = roles[name];
     if (typeof arn !== 'string' || !ROLE_ARN.test(arn)) {
       throw new Error(
-        `SYNCWAVE_CLUSTER_ROLES.${name} must be an IAM role ARN (every environment needs its own role), got ${JSON.stringify(arn)}`,
+        `${variable}.${name} must be an IAM role ARN (every environment needs its own role), got ${JSON.stringify(arn)}`,
       );
     }
   }
   return roles as Record<string, string>;
+}
+
+function impersonateFrom(text: string): { user: string; groups: string[] } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`SYNCWAVE_PREVIEW_IMPERSONATE is not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  const p = parsed as { user?: unknown; groups?: unknown } | null;
+  if (
+    !p ||
+    typeof p.user !== 'string' ||
+    p.user === '' ||
+    !Array.isArray(p.groups) ||
+    p.groups.length === 0 ||
+    !p.groups.every((g) => typeof g === 'string' && g !== '')
+  ) {
+    throw new Error(
+      'SYNCWAVE_PREVIEW_IMPERSONATE must be { "user": "<name>", "groups": ["syncwave:previewer", ...] }',
+    );
+  }
+  return { user: p.user, groups: p.groups as string[] };
 }
 
 const OWNER_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -121,10 +160,17 @@ export function syncConfigFromEnv(env: Record<string, string | undefined>): Sync
     throw new Error(`SYNCWAVE_REPO must be owner/name (GitHub) or an http(s) git URL, got ${repo}`);
   }
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const clusterRoles = clusterRolesFrom(
-    env.SYNCWAVE_CLUSTER_ROLES,
-    environments.map((e) => e.name),
-  );
+  const envNames = environments.map((e) => e.name);
+  const clusterRoles = clusterRolesFrom('SYNCWAVE_CLUSTER_ROLES', env.SYNCWAVE_CLUSTER_ROLES, envNames);
+  const previewRoles = clusterRolesFrom('SYNCWAVE_PREVIEW_ROLES', env.SYNCWAVE_PREVIEW_ROLES, envNames);
+  const previewImpersonate = env.SYNCWAVE_PREVIEW_IMPERSONATE
+    ? impersonateFrom(env.SYNCWAVE_PREVIEW_IMPERSONATE)
+    : undefined;
+  if (previewImpersonate && !env.SYNCWAVE_KUBECONFIG) {
+    throw new Error(
+      'SYNCWAVE_PREVIEW_IMPERSONATE needs SYNCWAVE_KUBECONFIG (on EKS preview jobs assume SYNCWAVE_PREVIEW_ROLES)',
+    );
+  }
   return {
     environments,
     queueUrl: need('SYNCWAVE_QUEUE_URL'),
@@ -138,6 +184,8 @@ export function syncConfigFromEnv(env: Record<string, string | undefined>): Sync
     ...(env.SYNCWAVE_KUBECONFIG ? { kubeconfigPath: env.SYNCWAVE_KUBECONFIG } : {}),
     ...(region ? { region } : {}),
     ...(clusterRoles ? { clusterRoles } : {}),
+    ...(previewRoles ? { previewRoles } : {}),
+    ...(previewImpersonate ? { previewImpersonate } : {}),
     ...(env.SYNCWAVE_ALARM_TOPIC_ARN ? { alarmTopicArn: env.SYNCWAVE_ALARM_TOPIC_ARN } : {}),
     ...(env.SYNCWAVE_POLICY ? { policy: policyFrom(env.SYNCWAVE_POLICY) } : {}),
   };

@@ -6,6 +6,9 @@
  * Cluster credentials are per environment: with SYNCWAVE_CLUSTER_ROLES, the function assumes that
  * environment's role (STS AssumeRole) for DescribeCluster and the EKS token, so a job of one
  * environment never holds another's cluster credentials. The function's own role has no EKS access.
+ * A pull request preview job gets other clusters again: the environment's previewer role
+ * (SYNCWAVE_PREVIEW_ROLES: read + dry run, never write), or with a kubeconfig the identity
+ * SYNCWAVE_PREVIEW_IMPERSONATE names; never the deployer's credentials.
  *
  * Nothing here calls AWS at import time. The SDK clients read AWS_REGION, credentials and
  * AWS_ENDPOINT_URL[_<SERVICE>] from the environment as SDK v3 always does.
@@ -33,6 +36,7 @@ import { GitSource } from '../../adapters/git/git-source.ts';
 import { GithubCheckRuns } from '../../adapters/github/github-check-runs.ts';
 import { GithubNotifier } from '../../adapters/github/github-notifier.ts';
 import { GithubTarballSource } from '../../adapters/github/github-tarball-source.ts';
+import { impersonatingKubeconfig } from '../../adapters/kube/impersonating-access.ts';
 import { KubeCluster } from '../../adapters/kube/kube-cluster.ts';
 import { chartCredentialsFromEnv } from '../../adapters/tools/chart-credentials.ts';
 import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
@@ -69,10 +73,15 @@ export interface SyncRuntime {
   /** The SDK client behind `queue` (the worker resets visibility with it). */
   sqs: SQSClient;
   state: DynamoStateStore;
-  /** The engine's adapters for this invocation (token and cluster credentials refreshed when due). */
-  deps(): Promise<EngineDeps>;
+  /**
+   * The engine's adapters for this invocation (token and cluster credentials refreshed when due).
+   * `preview`: for a pull request preview job, whose clusters are reached as the previewer.
+   */
+  deps(opts?: { preview?: boolean }): Promise<EngineDeps>;
   /** The AWS credentials used for an environment's cluster: its own assumed role when configured. */
   clusterCredentials(envName: string): AwsCredentialIdentityProvider | undefined;
+  /** The AWS credentials of preview jobs: the environment's previewer role when configured. */
+  previewCredentials(envName: string): AwsCredentialIdentityProvider | undefined;
   /** Deletes this invocation's checkouts; answers how many bytes the cache directory holds after. */
   cleanup(): Promise<{ cacheBytes: number }>;
 }
@@ -96,8 +105,10 @@ export function createSyncRuntime(
   });
   const owner = `${opts.service}:${randomUUID()}`;
   const statusRepo = statusRepoOf(config);
-  const credentials = clusterCredentialProvider(config, opts.service);
+  const credentials = clusterCredentialProvider(config, opts.service, 'cluster');
   const clusters = clusterProvider(config, credentials);
+  const previewCredentials = clusterCredentialProvider(config, opts.service, 'preview');
+  const previewClusters = clusterProvider(config, previewCredentials, config.previewImpersonate);
   const render = renderSettingsFromEnv();
   let runner: ProcessToolRunner | undefined;
   let built:
@@ -152,8 +163,9 @@ export function createSyncRuntime(
     sqs,
     state,
     clusterCredentials: credentials,
+    previewCredentials,
     cleanup: () => cleanCache(config.cacheDir),
-    async deps() {
+    async deps(depsOpts = {}) {
       const tok = await token();
       if (!built || built.token !== tok) built = build(tok);
       const tools = await ensureTools();
@@ -166,7 +178,7 @@ export function createSyncRuntime(
       });
       return {
         source: built.source,
-        clusterFor: clusters,
+        clusterFor: depsOpts.preview ? previewClusters : clusters,
         state,
         tools: runner,
         renderLimits: render.limits,
@@ -183,20 +195,32 @@ export function createSyncRuntime(
   };
 }
 
-/** Per environment, credentials from its own role (STS AssumeRole, refreshed before expiry). */
+/**
+ * Per environment, credentials from its own role (STS AssumeRole, refreshed before expiry): its
+ * cluster role, or for `preview` its previewer role.
+ */
 function clusterCredentialProvider(
   config: SyncConfig,
   service: string,
+  kind: 'cluster' | 'preview',
 ): (envName: string) => AwsCredentialIdentityProvider | undefined {
   const cache = new Map<string, AwsCredentialIdentityProvider>();
+  const variable = kind === 'preview' ? 'SYNCWAVE_PREVIEW_ROLES' : 'SYNCWAVE_CLUSTER_ROLES';
+  const roles = kind === 'preview' ? config.previewRoles : config.clusterRoles;
   return (envName) => {
-    if (!config.clusterRoles) return undefined;
-    const roleArn = config.clusterRoles[envName];
+    if (!roles) {
+      // A stack with cluster roles but no previewer roles: a preview must not get the deployer's.
+      if (kind === 'preview' && config.clusterRoles) {
+        throw new Error(
+          `no previewer role for environment ${envName}: SYNCWAVE_PREVIEW_ROLES is not set; redeploy the stack (previews never run as the deployer)`,
+        );
+      }
+      return undefined;
+    }
+    const roleArn = roles[envName];
     if (!roleArn) {
       // Never fall back to the function's own identity when roles are configured.
-      throw new Error(
-        `no cluster role for environment ${envName} in SYNCWAVE_CLUSTER_ROLES: redeploy the stack`,
-      );
+      throw new Error(`no ${kind} role for environment ${envName} in ${variable}: redeploy the stack`);
     }
     let provider = cache.get(envName);
     if (!provider) {
@@ -204,7 +228,10 @@ function clusterCredentialProvider(
         fromTemporaryCredentials({
           params: {
             RoleArn: roleArn,
-            RoleSessionName: `syncwave-${service}-${envName}`.slice(0, 64),
+            RoleSessionName: `syncwave-${service}${kind === 'preview' ? '-preview' : ''}-${envName}`.slice(
+              0,
+              64,
+            ),
             DurationSeconds: 3600,
           },
           ...(config.region ? { clientConfig: { region: config.region } } : {}),
@@ -235,12 +262,17 @@ function reuseUntilNearExpiry(provider: AwsCredentialIdentityProvider): AwsCrede
 function clusterProvider(
   config: SyncConfig,
   credentialsFor: (envName: string) => AwsCredentialIdentityProvider | undefined,
+  impersonate?: SyncConfig['previewImpersonate'],
 ): (env: Environment) => Promise<Cluster> {
   if (config.kubeconfigPath) {
     const path = config.kubeconfigPath;
     let cluster: Promise<KubeCluster> | undefined;
     return () => {
-      cluster ??= KubeCluster.fromKubeconfig({ kubeconfigPath: path }).catch((err: unknown) => {
+      cluster ??= (
+        impersonate
+          ? impersonatingKubeconfig(path, impersonate).then((access) => new KubeCluster(access))
+          : KubeCluster.fromKubeconfig({ kubeconfigPath: path })
+      ).catch((err: unknown) => {
         cluster = undefined;
         throw err;
       });

@@ -4,7 +4,8 @@
  *
  * Environment: SYNCWAVE_ENVIRONMENTS (JSON [{ name, branch }]), SYNCWAVE_QUEUE_URL,
  * SYNCWAVE_WEBHOOK_SECRET_ID (Secrets Manager name or ARN), SYNCWAVE_REPO (owner/name or URL),
- * SYNCWAVE_MAX_BODY_BYTES (optional).
+ * SYNCWAVE_MAX_BODY_BYTES (optional), SYNCWAVE_PREVIEW_FORKS (`true` previews pull requests from
+ * forks; anything else: they are answered 204, not previewed).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -37,6 +38,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
         queue,
         now: new Date(),
         maxBodyBytes: config.maxBodyBytes,
+        previewForks: config.previewForks,
       },
     );
     const jobs = res.status === 202 ? res.body.jobs : [];

@@ -7,6 +7,8 @@ export interface WebhookConfig {
   /** The repository whose pushes are accepted (owner/name or URL); pushes to others are ignored. */
   repo: string;
   maxBodyBytes?: number;
+  /** Preview pull requests from forks (SYNCWAVE_PREVIEW_FORKS=true): untrusted content, off unless told. */
+  previewForks: boolean;
 }
 
 /**
@@ -37,6 +39,10 @@ export function webhookConfigFromEnv(env: Record<string, string | undefined>): W
   if (max !== undefined && !(Number.isInteger(max) && max > 0)) {
     throw new Error(`SYNCWAVE_MAX_BODY_BYTES must be a positive integer, got ${env.SYNCWAVE_MAX_BODY_BYTES}`);
   }
+  const forks = env.SYNCWAVE_PREVIEW_FORKS;
+  if (forks !== undefined && forks !== '' && forks !== 'true' && forks !== 'false') {
+    throw new Error(`SYNCWAVE_PREVIEW_FORKS must be true or false, got ${forks}`);
+  }
   return {
     environments: environments.map((e: { name: string; branch: string }) => ({
       name: e.name,
@@ -45,6 +51,7 @@ export function webhookConfigFromEnv(env: Record<string, string | undefined>): W
     queueUrl: need('SYNCWAVE_QUEUE_URL'),
     secretId: need('SYNCWAVE_WEBHOOK_SECRET_ID'),
     repo: need('SYNCWAVE_REPO'),
+    previewForks: forks === 'true',
     ...(max !== undefined ? { maxBodyBytes: max } : {}),
   };
 }

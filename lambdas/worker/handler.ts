@@ -73,7 +73,8 @@ async function processRecord(record: SQSRecord, context: Context): Promise<void>
   }
   started.add(record.messageId);
   logger.info('job started', fields);
-  const deps = await runtime.deps();
+  // A preview reaches the cluster as the previewer (read + dry run), never as the deployer.
+  const deps = await runtime.deps({ preview: job.reason === 'preview' });
   let result: JobResult;
   try {
     result = await runJob(job, deps, { deadline });

@@ -6,7 +6,6 @@
  * a dry run needs; the ValidatingAdmissionPolicy denies every write that is not a dry run.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeCluster } from '../../adapters/kube/kube-cluster.ts';
@@ -14,25 +13,19 @@ import { ensureTools } from '../../adapters/tools/ensure-tools.ts';
 import type { KubeObject } from '../../engine/index.ts';
 import { impersonatingAccess } from '../../harness/impersonating-access.ts';
 import { kubectl } from '../../scripts/demo/kubectl.ts';
-import { applyBootstrapRbac } from '../support/apply-bootstrap-rbac.ts';
 import { type EngineEnv, engineEnv } from '../support/engine-env.ts';
+import {
+  PREVIEWER_DENIED as DENIED,
+  PREVIEWER_GROUP as GROUP,
+  previewerPolicyInEffect,
+  setUpPreviewerRbac,
+  PREVIEWER_USER as USER,
+} from '../support/previewer-identity.ts';
 
-const GROUP = 'syncwave:previewer';
-const USER = 'arn:aws:sts::123456789012:assumed-role/previewer-dev/syncwave-worker-dev';
-const DENIED = /syncwave:previewer may only dry-run/;
 const kubeconfig = () => process.env.KUBECONFIG ?? '';
 
 let e: EngineEnv;
 let previewer: KubeCluster;
-
-/** What the previewer's access entry policy (AmazonEKSViewPolicy) grants, as Kubernetes sees it. */
-const EKS_VIEW_POLICY = `
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: { name: test-eks-view-policy-syncwave-previewer }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view }
-subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: Group, name: "syncwave:previewer" }]
-`;
 
 /** kubectl as the previewer (impersonation, as the admin kubeconfig may). */
 const asPreviewer = (args: string[]) =>
@@ -62,44 +55,15 @@ const withImage = (d: KubeObject, image: string): KubeObject => {
   } as KubeObject;
 };
 
-/**
- * The API server loads new admission policies asynchronously: wait until a real create by the
- * previewer is denied (a probe that got through is removed again as admin).
- */
-async function policyInEffect(namespace: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  const probe = {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'policy-probe', namespace },
-  } as KubeObject;
-  while (Date.now() < deadline) {
-    try {
-      await previewer.apply(probe, { fieldManager: 'probe', dryRun: false, force: false });
-      await e.cluster.delete('v1', 'ConfigMap', 'policy-probe', namespace, {
-        propagationPolicy: 'Background',
-      });
-    } catch (err) {
-      if (DENIED.test((err as Error).message)) return;
-      throw err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('the dry-run-only policy did not take effect within 60 s');
-}
-
 beforeAll(async () => {
   e = await engineEnv('prv');
-  await applyBootstrapRbac(kubeconfig());
-  const policy = join(e.repo.dir, '..', 'eks-view-policy.yaml');
-  await writeFile(policy, EKS_VIEW_POLICY);
-  await applyBootstrapRbac(kubeconfig(), policy);
+  await setUpPreviewerRbac(kubeconfig(), join(e.repo.dir, '..'));
   const first = await e.push('first deploy');
   if (first.outcome !== 'succeeded') throw new Error(`first deploy: ${first.message}`);
   previewer = new KubeCluster(
     await impersonatingAccess({ kubeconfigPath: kubeconfig(), user: USER, groups: [GROUP] }),
   );
-  await policyInEffect(e.ns('frontend'));
+  await previewerPolicyInEffect(previewer, e.cluster, e.ns('frontend'));
 }, 600_000);
 
 afterAll(async () => {

@@ -32,6 +32,7 @@ apps:
 let tmp: string;
 let repo: GitWorkRepo;
 let app: ServeApp;
+let appOptions: Parameters<typeof createServeApp>[0];
 let url: string;
 let apiUrl: string;
 let queue: SqliteJobQueue;
@@ -56,7 +57,7 @@ beforeAll(async () => {
   };
   const log = createLog({ format: 'json', write: (line) => logLines.push(line) });
   const source = await LocalGitSource.open({ path: join(tmp, 'work'), cacheDir: join(tmp, 'cache') });
-  app = createServeApp({
+  appOptions = {
     deps: {
       source,
       state,
@@ -84,7 +85,8 @@ beforeAll(async () => {
       };
     },
     checkDrift: async () => ({ jobs: [], outOfSync: [] }),
-  });
+  };
+  app = createServeApp(appOptions);
   ({ url, apiUrl } = await app.start({ port: 0, apiPort: 0 }));
 });
 
@@ -161,6 +163,58 @@ describe('syncwave serve', () => {
       .find((l) => l.message === 'job finished' && l.deliveryId === jobId);
     expect(finished).toMatchObject({ level: 'INFO', env: 'dev', outcome: 'succeeded', revision: after });
     expect(typeof finished.durationMs).toBe('number');
+  });
+
+  it("previews a fork's pull request only with previewForks (serve --preview-forks)", async () => {
+    const head = await repo.head('develop');
+    const pr = (number: number) => {
+      const base = { id: 1, full_name: 'acme/gitops' };
+      return JSON.stringify({
+        action: 'opened',
+        number,
+        pull_request: {
+          number,
+          head: { sha: head, ref: 'patch-1', repo: { id: 99, full_name: 'someone/gitops' } },
+          base: { ref: 'develop', sha: head, repo: base },
+        },
+        repository: { ...base, clone_url: 'https://github.com/acme/gitops.git' },
+      });
+    };
+    const deliver = async (to: string, body: string) =>
+      fetch(`${to}/webhook`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'pull_request',
+          'x-github-delivery': `fork-${body.length}-${to}`,
+          'x-hub-signature-256': await new Webhooks({ secret: SECRET }).sign(body),
+        },
+        body,
+      });
+    const sentBefore = sent;
+    const refused = await deliver(url, pr(41));
+    expect(refused.status).toBe(204);
+    expect(sent).toBe(sentBefore);
+
+    const allowing = createServeApp({ ...appOptions, previewForks: true });
+    const { url: allowingUrl } = await allowing.start({ port: 0, apiPort: 0 });
+    try {
+      const queued = await deliver(allowingUrl, pr(42));
+      expect(queued.status).toBe(202);
+      const answer = (await queued.json()) as { jobs: Job[] };
+      expect(answer.jobs).toMatchObject([
+        {
+          env: 'dev',
+          revision: head,
+          reason: 'preview',
+          pullRequest: { provider: 'github', number: 42, headRef: 'refs/pull/42/head', fork: true },
+        },
+      ]);
+      const jobId = answer.jobs[0]!.id;
+      await until(() => (queue.state(jobId) === 'done' ? true : undefined));
+    } finally {
+      await allowing.stop();
+    }
   });
 
   it('rejects an unsigned or wrongly signed delivery with 401', async () => {

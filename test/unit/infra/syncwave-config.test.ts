@@ -20,6 +20,7 @@ describe('parseSyncwaveConfig', () => {
       workerTimeoutSeconds: 300,
       appStuckMinutes: 30,
       ephemeralStorageMiB: 1024,
+      previewForks: false,
     });
   });
 
@@ -42,6 +43,7 @@ describe('parseSyncwaveConfig', () => {
     ],
     [{ ...minimal, vpc: { vpcId: 'vpc-xyz', subnetIds: [] } }, /vpc\.vpcId.*\n.*vpc\.subnetIds/],
     [{ ...minimal, colour: 'blue' }, /\(root\)|colour/],
+    [{ ...minimal, previewForks: 'yes' }, /previewForks: /],
     [{ environments: minimal.environments }, /repo/],
     [
       {

@@ -133,6 +133,7 @@ describe('SyncwaveStack', () => {
       SYNCWAVE_WEBHOOK_SECRET_ID: { Ref: expect.stringMatching(/^WebhookSecret/) },
       SYNCWAVE_REPO: 'acme/gitops',
       POWERTOOLS_SERVICE_NAME: 'webhook',
+      SYNCWAVE_PREVIEW_FORKS: 'false',
     });
     for (const id of [ids.worker, ids.drift]) {
       expect(env(id)).toMatchObject({
@@ -382,8 +383,8 @@ describe('SyncwaveStack', () => {
       .sort((a, b) => `${a.cluster}${a.role}`.localeCompare(`${b.cluster}${b.role}`));
   }
 
-  /** The logical id of an environment's role (deployer or observer). */
-  function envRole(tpl: Template, kind: 'deployer' | 'observer', env: string): string {
+  /** The logical id of an environment's role (deployer, observer or previewer). */
+  function envRole(tpl: Template, kind: 'deployer' | 'observer' | 'previewer', env: string): string {
     return idOf(tpl, 'AWS::IAM::Role', {
       Description: Match.stringLikeRegexp(`^syncwave ${kind} of environment ${env} `),
     });
@@ -399,7 +400,7 @@ describe('SyncwaveStack', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
   }
 
-  it('gives each environment a deployer and an observer role with access to its own cluster only', () => {
+  it('gives each environment a deployer, an observer and a previewer role with access to its own cluster only', () => {
     const envs = [
       ['dev', 'dev-cluster'],
       ['prod', 'prod-cluster'],
@@ -420,6 +421,13 @@ describe('SyncwaveStack', () => {
         groups: ['syncwave:observer'],
         policies: [{ name: 'AmazonEKSViewPolicy', scope: { Type: 'cluster' } }],
       },
+      {
+        cluster,
+        role: envRole(t, 'previewer', env),
+        type: 'STANDARD',
+        groups: ['syncwave:previewer'],
+        policies: [{ name: 'AmazonEKSViewPolicy', scope: { Type: 'cluster' } }],
+      },
     ]);
     expect(accessEntries(t)).toEqual(
       expected.sort((a, b) => `${a.cluster}${a.role}`.localeCompare(`${b.cluster}${b.role}`)),
@@ -430,7 +438,7 @@ describe('SyncwaveStack', () => {
     expect(principals).not.toContain(roleOf(t, ids.drift));
     // Each role may describe its own cluster and nothing else.
     for (const [env, cluster] of envs) {
-      for (const kind of ['deployer', 'observer'] as const) {
+      for (const kind of ['deployer', 'observer', 'previewer'] as const) {
         const statements = roleStatements(t, envRole(t, kind, env));
         expect(statements).toHaveLength(1);
         expect(statements[0]!.Action).toBe('eks:DescribeCluster');
@@ -439,12 +447,13 @@ describe('SyncwaveStack', () => {
     }
   });
 
-  it('lets only the worker assume deployer roles and only the drift checker observer roles', () => {
+  it('lets only the worker assume deployer and previewer roles and only the drift checker observer roles', () => {
     const r = t.toJSON().Resources;
     for (const env of ['dev', 'prod', 'prod-canary']) {
       for (const [kind, fn] of [
         ['deployer', ids.worker],
         ['observer', ids.drift],
+        ['previewer', ids.worker],
       ] as const) {
         const id = envRole(t, kind, env);
         const trust = r[id].Properties.AssumeRolePolicyDocument.Statement;
@@ -463,7 +472,9 @@ describe('SyncwaveStack', () => {
         .map((x) => (x.Resource as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0])
         .sort();
     expect(assumable(ids.worker)).toEqual(
-      ['dev', 'prod', 'prod-canary'].map((e) => envRole(t, 'deployer', e)).sort(),
+      ['dev', 'prod', 'prod-canary']
+        .flatMap((e) => [envRole(t, 'deployer', e), envRole(t, 'previewer', e)])
+        .sort(),
     );
     expect(assumable(ids.drift)).toEqual(
       ['dev', 'prod', 'prod-canary'].map((e) => envRole(t, 'observer', e)).sort(),
@@ -480,6 +491,42 @@ describe('SyncwaveStack', () => {
       expect(roles(ids.drift)).toContain(envRole(t, 'observer', e));
     }
     expect(env(ids.webhook).SYNCWAVE_CLUSTER_ROLES).toBeUndefined();
+  });
+
+  it("tells the worker (only) its environments' previewer roles for preview jobs (SYNCWAVE_PREVIEW_ROLES)", () => {
+    const env = (id: string) => t.toJSON().Resources[id].Properties.Environment.Variables;
+    const previewRoles = env(ids.worker).SYNCWAVE_PREVIEW_ROLES;
+    const text = JSON.stringify(previewRoles);
+    for (const e of ['dev', 'prod', 'prod-canary']) {
+      expect(text).toContain(envRole(t, 'previewer', e));
+      expect(text).not.toContain(envRole(t, 'deployer', e));
+      expect(JSON.stringify(env(ids.worker).SYNCWAVE_CLUSTER_ROLES)).not.toContain(
+        envRole(t, 'previewer', e),
+      );
+    }
+    expect(env(ids.drift).SYNCWAVE_PREVIEW_ROLES).toBeUndefined();
+    expect(env(ids.webhook).SYNCWAVE_PREVIEW_ROLES).toBeUndefined();
+  });
+
+  it('tells the webhook to preview forks only when the configuration says so', () => {
+    const fn = functionId(t, /^syncwave webhook/);
+    const forks = (tpl: Template) =>
+      tpl.toJSON().Resources[fn].Properties.Environment.Variables.SYNCWAVE_PREVIEW_FORKS;
+    expect(forks(t)).toBe('false');
+    expect(forks(synth({ previewForks: true }))).toBe('true');
+  });
+
+  it('maps the previewer to syncwave:previewer with view access only, also with clusterAdmin', () => {
+    const t2 = synth({ clusterAdmin: true });
+    for (const tpl of [t, t2]) {
+      const previewers = ['dev', 'prod', 'prod-canary'].map((e) => envRole(tpl, 'previewer', e));
+      const entries = accessEntries(tpl).filter((x) => previewers.includes(x.role));
+      expect(entries).toHaveLength(3);
+      for (const e of entries) {
+        expect(e.groups).toEqual(['syncwave:previewer']);
+        expect(e.policies).toEqual([{ name: 'AmazonEKSViewPolicy', scope: { Type: 'cluster' } }]);
+      }
+    }
   });
 
   it('gives the deployer roles cluster admin only when asked', () => {

@@ -74,6 +74,37 @@ describe('syncConfigFromEnv', () => {
       githubApiUrl: 'https://ghe.example.com/api/v3',
     });
   });
+
+  it('reads the previewer roles (SYNCWAVE_PREVIEW_ROLES) and the kubeconfig impersonation for previews', () => {
+    const roles = {
+      dev: 'arn:aws:iam::123456789012:role/previewer-dev',
+      prod: 'arn:aws:iam::123456789012:role/previewer-prod',
+    };
+    expect(
+      syncConfigFromEnv({ ...base, SYNCWAVE_PREVIEW_ROLES: JSON.stringify(roles) }).previewRoles,
+    ).toEqual(roles);
+    expect(() =>
+      syncConfigFromEnv({ ...base, SYNCWAVE_PREVIEW_ROLES: JSON.stringify({ dev: roles.dev }) }),
+    ).toThrow(/SYNCWAVE_PREVIEW_ROLES\.prod must be an IAM role ARN/);
+    const who = { user: 'previewer', groups: ['syncwave:previewer'] };
+    expect(
+      syncConfigFromEnv({
+        ...base,
+        SYNCWAVE_KUBECONFIG: '/tmp/kc',
+        SYNCWAVE_PREVIEW_IMPERSONATE: JSON.stringify(who),
+      }).previewImpersonate,
+    ).toEqual(who);
+    expect(() => syncConfigFromEnv({ ...base, SYNCWAVE_PREVIEW_IMPERSONATE: JSON.stringify(who) })).toThrow(
+      /needs SYNCWAVE_KUBECONFIG/,
+    );
+    expect(() =>
+      syncConfigFromEnv({
+        ...base,
+        SYNCWAVE_KUBECONFIG: '/tmp/kc',
+        SYNCWAVE_PREVIEW_IMPERSONATE: JSON.stringify({ user: 'previewer', groups: [] }),
+      }),
+    ).toThrow(/SYNCWAVE_PREVIEW_IMPERSONATE must be/);
+  });
 });
 
 describe('statusRepoOf', () => {
