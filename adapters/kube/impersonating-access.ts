@@ -13,7 +13,9 @@ export interface Impersonation {
  * previewer through a kubeconfig, and by tests that need exactly a deployed identity's RBAC.
  */
 export function impersonatingAccess(access: KubeAccess, who: Impersonation): KubeAccess {
+  const refresh = access.refreshCredentials?.bind(access);
   return {
+    ...(refresh ? { refreshCredentials: refresh } : {}),
     getCurrentCluster: () => access.getCurrentCluster(),
     getCurrentContext: () => access.getCurrentContext(),
     async applyToHTTPSOptions(opts) {
