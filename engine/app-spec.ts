@@ -63,6 +63,35 @@ export interface HelmSource {
   skipCrds: boolean;
 }
 
+/**
+ * Argo CD's `spec.source.kustomize`: edits made to a copy of the app's kustomization before it
+ * is built, as `kustomize edit` makes them (engine/render/kustomize-edits.ts).
+ */
+export interface KustomizeSource {
+  namePrefix?: string;
+  nameSuffix?: string;
+  /** `kustomize edit set image` arguments: `name=newName:tag`, `name:tag`, `name@digest`, ... */
+  images: string[];
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  /** Overwrite labels/annotations the kustomization already sets (else that is a render error). */
+  forceCommonLabels: boolean;
+  forceCommonAnnotations: boolean;
+  /** commonLabels go to `labels:` without selectors (`--without-selector`), in templates too when set. */
+  labelWithoutSelector: boolean;
+  labelIncludeTemplates: boolean;
+  /** `${ARGOCD_APP_*}` in commonAnnotations is substituted (always in images and commonLabels). */
+  commonAnnotationsEnvsubst: boolean;
+  namespace?: string;
+  /** Appended to the kustomization's `patches`. */
+  patches: unknown[];
+  replicas: Array<{ name: string; count: number }>;
+  /** Paths relative to the app directory, inside the repository. */
+  components: string[];
+  /** A component path that does not exist is left out instead of failing the render. */
+  ignoreMissingComponents: boolean;
+}
+
 export interface DirectorySource {
   recurse: boolean;
   /** Glob on file names relative to the app path, e.g. '*.yaml'. */
@@ -87,6 +116,8 @@ export interface AppSpec {
   sourceType?: SourceType;
   helm: HelmSource;
   directory: DirectorySource;
+  /** Set: the kustomization is edited before it is built (Argo CD's spec.source.kustomize). */
+  kustomize?: KustomizeSource;
   syncPolicy: SyncPolicy;
   ignoreDifferences: IgnoreDifference[];
   /** Extra repo paths whose change affects this app (Argo CD's manifest-generate-paths). */

@@ -3,7 +3,8 @@ import type { AppSpec } from '../app-spec.ts';
 import type { Environment } from '../model.ts';
 import type { ArgoSource } from './argo-source.ts';
 import { pickSource } from './argo-sources.ts';
-import type { RawApp } from './schema.ts';
+import { formatIssues } from './format-issues.ts';
+import { kustomizeSchema, type RawApp } from './schema.ts';
 
 export interface ArgoApplication {
   apiVersion?: string;
@@ -63,6 +64,9 @@ export function applicationToRawApp(
   }
   if (source.chart && !source.repoURL)
     return { problems: [`${where}: spec.source.chart needs spec.source.repoURL`] };
+  const kustomize = source.kustomize === undefined ? undefined : kustomizeSchema.safeParse(source.kustomize);
+  if (kustomize && !kustomize.success)
+    return { problems: formatIssues(kustomize.error, `${where}: spec.source.kustomize.`) };
   const annotations = doc.metadata.annotations ?? {};
   const wave = Number.parseInt(annotations['argocd.argoproj.io/sync-wave'] ?? '0', 10);
   const helm = source.helm;
@@ -91,6 +95,7 @@ export function applicationToRawApp(
         : undefined,
     // Argo CD reads a directory app non-recursively unless told.
     directory: { ...source.directory, recurse: source.directory?.recurse ?? false },
+    ...(kustomize?.data ? { kustomize: kustomize.data } : {}),
     syncPolicy: {
       automated: doc.spec?.syncPolicy?.automated ?? undefined,
       syncOptions: doc.spec?.syncPolicy?.syncOptions,

@@ -1,4 +1,4 @@
-import type { AppSpec, HelmSource, SyncPolicy } from '../app-spec.ts';
+import type { AppSpec, HelmSource, KustomizeSource, SyncPolicy } from '../app-spec.ts';
 import type { Environment } from '../model.ts';
 import { parseDurationSeconds } from './duration.ts';
 import type { RawApp, RawAppOverride, RawSyncPolicy } from './schema.ts';
@@ -63,6 +63,27 @@ function resolveHelm(app: RawApp, over: RawAppOverride | undefined, env: Environ
   };
 }
 
+function resolveKustomize(raw: RawApp['kustomize']): KustomizeSource | undefined {
+  if (!raw) return undefined;
+  return {
+    namePrefix: raw.namePrefix || undefined,
+    nameSuffix: raw.nameSuffix || undefined,
+    images: raw.images ?? [],
+    commonLabels: raw.commonLabels ?? {},
+    commonAnnotations: raw.commonAnnotations ?? {},
+    forceCommonLabels: raw.forceCommonLabels ?? false,
+    forceCommonAnnotations: raw.forceCommonAnnotations ?? false,
+    labelWithoutSelector: raw.labelWithoutSelector ?? false,
+    labelIncludeTemplates: raw.labelIncludeTemplates ?? false,
+    commonAnnotationsEnvsubst: raw.commonAnnotationsEnvsubst ?? false,
+    namespace: raw.namespace || undefined,
+    patches: raw.patches ?? [],
+    replicas: (raw.replicas ?? []).map((r) => ({ name: r.name, count: Number(r.count) })),
+    components: raw.components ?? [],
+    ignoreMissingComponents: raw.ignoreMissingComponents ?? false,
+  };
+}
+
 /** Maps merge key by key; anything else is replaced by the override. */
 export function deepMerge(
   base: Record<string, unknown>,
@@ -102,6 +123,7 @@ export function resolveApp(app: RawApp, env: Environment): AppSpec | undefined {
       include: over?.directory?.include ?? app.directory?.include,
       exclude: over?.directory?.exclude ?? app.directory?.exclude,
     },
+    ...(app.kustomize ? { kustomize: resolveKustomize(app.kustomize) } : {}),
     syncPolicy: resolveSyncPolicy(app.syncPolicy, over?.syncPolicy),
     ignoreDifferences: app.ignoreDifferences ?? [],
     extraPaths: (app.paths ?? []).map(normalizePath),

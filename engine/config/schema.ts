@@ -46,6 +46,36 @@ const directorySchema = z.strictObject({
   exclude: z.string().optional(),
 });
 
+/** Argo CD's `spec.source.kustomize` (also accepted in syncwave.yaml as `kustomize:`). */
+export const kustomizeSchema = z.strictObject({
+  namePrefix: z.string().optional(),
+  nameSuffix: z.string().optional(),
+  images: z.array(z.string().min(1)).optional(),
+  commonLabels: z.record(z.string(), z.string()).optional(),
+  commonAnnotations: z.record(z.string(), z.string()).optional(),
+  forceCommonLabels: z.boolean().optional(),
+  forceCommonAnnotations: z.boolean().optional(),
+  labelWithoutSelector: z.boolean().optional(),
+  labelIncludeTemplates: z.boolean().optional(),
+  commonAnnotationsEnvsubst: z.boolean().optional(),
+  namespace: z.string().optional(),
+  patches: z.array(z.record(z.string(), z.unknown())).optional(),
+  replicas: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        count: z.union([z.number().int().min(0), z.string().regex(/^\d+$/, 'expected a whole number')]),
+      }),
+    )
+    .optional(),
+  components: z.array(z.string().min(1)).optional(),
+  ignoreMissingComponents: z.boolean().optional(),
+  /** Accepted and ignored: the kustomize built into kubectl is used. */
+  version: z.string().optional(),
+  kubeVersion: z.string().optional(),
+  apiVersions: z.array(z.string()).optional(),
+});
+
 const ignoreDifferenceSchema = z.strictObject({
   group: z.string().optional(),
   kind: z.string().min(1),
@@ -80,6 +110,7 @@ export const appSchema = z
     source: z.enum(['directory', 'helm', 'kustomize']).optional(),
     helm: helmSchema.optional(),
     directory: directorySchema.optional(),
+    kustomize: kustomizeSchema.optional(),
     syncPolicy: syncPolicySchema.optional(),
     ignoreDifferences: z.array(ignoreDifferenceSchema).optional(),
     /** Extra repository paths whose change affects this app (Argo CD's manifest-generate-paths). */

@@ -65,16 +65,46 @@ export async function renderApp(app: AppSpec, checkout: Checkout, deps: RenderDe
   const jailed = await checkJail(repoDir, appDir, limits);
   if (jailed) return fail(jailed, app.sourceType);
 
-  const sourceType = app.sourceType ?? (await detectSourceType(appDir));
+  // spec.source.kustomize makes the app a Kustomize app, as Argo CD's explicit source type does.
+  const sourceType = app.sourceType ?? (app.kustomize ? 'kustomize' : await detectSourceType(appDir));
   let rendered: Rendered;
   if (sourceType === 'helm') {
     rendered = await renderHelm({ app, repoDir, appDir, ...deps, limits });
   } else if (sourceType === 'kustomize') {
-    rendered = await renderKustomize({ repoDir, appDir, tools: deps.tools, limits });
+    rendered = await renderKustomize({
+      repoDir,
+      appDir,
+      tools: deps.tools,
+      limits,
+      ...(app.kustomize
+        ? {
+            edits: {
+              kustomize: app.kustomize,
+              vars: argoBuildEnv(app, checkout.revision),
+              scratchDir: deps.cacheDir,
+            },
+          }
+        : {}),
+    });
   } else {
     rendered = await renderDirectory({ repoDir, appDir, directory: app.directory, limits });
   }
   return finishRender(app, rendered, sourceType, { deps, limits, fail });
+}
+
+/**
+ * Argo CD's build environment, as far as syncwave knows it (no project, no repository URL or
+ * target revision: those are empty, as Argo CD leaves a variable it does not know).
+ */
+function argoBuildEnv(app: AppSpec, revision: string): Record<string, string> {
+  return {
+    ARGOCD_APP_NAME: app.name,
+    ARGOCD_APP_NAMESPACE: app.namespace,
+    ARGOCD_APP_REVISION: revision,
+    ARGOCD_APP_REVISION_SHORT: revision.slice(0, 7),
+    ARGOCD_APP_REVISION_SHORT_8: revision.slice(0, 8),
+    ARGOCD_APP_SOURCE_PATH: app.path,
+  };
 }
 
 /** An app whose chart comes from a chart repository or an OCI registry: pulled (or cached), then rendered as any chart. */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
+import type { KustomizeSource } from '../app-spec.ts';
 import type { ToolRunner } from '../ports.ts';
 import { checkKustomization } from './check-kustomization.ts';
 import { findKustomization } from './detect-source-type.ts';
@@ -7,6 +8,7 @@ import type { Rendered } from './errors.ts';
 import { parseManifests } from './parse-manifests.ts';
 import type { RenderLimits } from './render-limits.ts';
 import { repoRelative, scrubPaths } from './repo-path.ts';
+import { stageKustomizeEdits } from './stage-kustomize-edits.ts';
 import { toolStopped } from './tool-stopped.ts';
 
 export interface RenderKustomizeInput {
@@ -14,6 +16,8 @@ export interface RenderKustomizeInput {
   appDir: string;
   tools: ToolRunner;
   limits: RenderLimits;
+  /** Argo CD's spec.source.kustomize: applied to a mirror of the checkout (stageKustomizeEdits), then built there. */
+  edits?: { kustomize: KustomizeSource; vars: Readonly<Record<string, string>>; scratchDir: string };
 }
 
 /** Whether a kustomization inflates Helm charts (needs `--enable-helm`). */
@@ -31,7 +35,27 @@ async function usesHelm(file: string, maxAliasCount: number): Promise<boolean> {
  * runner puts our helm first on PATH). Remote bases need git and are not supported. Local
  * references are checked to stay in the checkout first (checkKustomization).
  */
-export async function renderKustomize(input: RenderKustomizeInput): Promise<Rendered> {
+export async function renderKustomize(given: RenderKustomizeInput): Promise<Rendered> {
+  if (!given.edits) return build(given);
+  const staged = await stageKustomizeEdits({
+    repoDir: given.repoDir,
+    appDir: given.appDir,
+    edits: given.edits.kustomize,
+    vars: given.edits.vars,
+    scratchDir: given.edits.scratchDir,
+    limits: given.limits,
+  });
+  if (!staged.ok) return staged;
+  try {
+    // Messages name repository-relative paths, the same in the mirror as in the checkout.
+    return await build({ ...given, repoDir: staged.repoDir, appDir: staged.appDir });
+  } finally {
+    await staged.cleanup();
+  }
+}
+
+/** Checks the kustomization's references stay in the checkout, then builds it. */
+async function build(input: RenderKustomizeInput): Promise<Rendered> {
   const { limits } = input;
   const kustomization = await findKustomization(input.appDir);
   const file = repoRelative(input.repoDir, kustomization ?? input.appDir);
