@@ -1,12 +1,17 @@
 // An OCI registry on loopback for tests: the CNCF distribution registry
 // (github.com/distribution/distribution/v3/cmd/registry), built from Go modules on first use and
 // cached in ${SYNCWAVE_CACHE:-~/.cache/syncwave}/bin, started on a free 127.0.0.1 port with its
-// storage in a temporary directory; charts are pushed to it with the real `helm push`.
+// storage in a temporary directory; charts are pushed to it with the real `helm push`. With
+// `auth`, the registry uses its token authentication (Docker's token protocol, as registries
+// such as Docker Hub, GHCR and Harbor do): a small token server here checks basic credentials
+// and issues ES256 JWTs that the registry verifies against a JWKS file.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ToolRunner } from '../engine/ports.ts';
@@ -22,6 +27,8 @@ export interface OciRegistry {
   dataDir: string;
   /** The hex sha256 of the Helm chart layer of `repository:tag`, read from its manifest. */
   layerDigest(repository: string, tag: string): Promise<string>;
+  /** Requests the token server answered (with auth): the Authorization header each carried. */
+  tokenRequests: IncomingHttpHeaders[];
   /** Requests the registry logged (method and path), for cache assertions. */
   requests(): string[];
   /** `helm push` of a chart directory (packaged first) to `oci://<host>/<path>`. */
@@ -98,13 +105,74 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a registry on loopback (plain http, no auth) and waits until `/v2/` answers. */
-export async function startOciRegistry(opts: { tools: ToolRunner }): Promise<OciRegistry> {
+const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+
+/** A token server for the registry's token auth: basic credentials in, an ES256 JWT out. */
+async function startTokenServer(
+  auth: { username: string; password: string },
+  dir: string,
+  requests: IncomingHttpHeaders[],
+): Promise<{ server: Server; realm: string; jwks: string }> {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const kid = 'syncwave-test-key';
+  const jwks = join(dir, 'jwks.json');
+  await writeFile(
+    jwks,
+    JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'ES256' }] }),
+  );
+  const want = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  const server = createHttpServer((req, res) => {
+    requests.push(req.headers);
+    if (req.headers.authorization !== want) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"wrong credentials"}');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    const access = url.searchParams.getAll('scope').map((scope) => {
+      const [type, ...rest] = scope.split(':');
+      const actions = (rest.pop() ?? '').split(',');
+      return { type, name: rest.join(':'), actions };
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const header = b64url(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid }));
+    const claims = b64url(
+      JSON.stringify({
+        iss: 'syncwave-test-issuer',
+        sub: auth.username,
+        aud: url.searchParams.get('service'),
+        exp: now + 300,
+        nbf: now - 10,
+        iat: now,
+        jti: randomUUID(),
+        access,
+      }),
+    );
+    const signature = sign('sha256', Buffer.from(`${header}.${claims}`), {
+      key: privateKey,
+      dsaEncoding: 'ieee-p1363',
+    });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ token: `${header}.${claims}.${b64url(signature)}` }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, realm: `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`, jwks };
+}
+
+/**
+ * Starts a registry on loopback (plain http; with `auth`, token authentication behind basic
+ * credentials) and waits until `/v2/` answers.
+ */
+export async function startOciRegistry(opts: {
+  tools: ToolRunner;
+  auth?: { username: string; password: string };
+}): Promise<OciRegistry> {
   const bin = await ensureRegistryBinary();
   const dir = await mkdtemp(join(tmpdir(), 'syncwave-registry-'));
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   const config = join(dir, 'config.yml');
+  const tokenRequests: IncomingHttpHeaders[] = [];
+  const token = opts.auth ? await startTokenServer(opts.auth, dir, tokenRequests) : undefined;
   await writeFile(
     config,
     [
@@ -112,6 +180,11 @@ export async function startOciRegistry(opts: { tools: ToolRunner }): Promise<Oci
       'log: { level: info, formatter: json, accesslog: { disabled: false } }',
       `storage: { filesystem: { rootdirectory: ${JSON.stringify(join(dir, 'data'))} } }`,
       `http: { addr: "${host}" }`,
+      ...(token
+        ? [
+            `auth: { token: { realm: "${token.realm}", service: syncwave-test, issuer: syncwave-test-issuer, jwks: ${JSON.stringify(token.jwks)} } }`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );
@@ -126,7 +199,7 @@ export async function startOciRegistry(opts: { tools: ToolRunner }): Promise<Oci
   const deadline = Date.now() + 30_000;
   for (;;) {
     const up = await fetch(`http://${host}/v2/`).then(
-      (r) => r.status === 200,
+      (r) => r.status === 200 || (token !== undefined && r.status === 401),
       () => false,
     );
     if (up) break;
@@ -143,6 +216,7 @@ export async function startOciRegistry(opts: { tools: ToolRunner }): Promise<Oci
       const res = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, {
         headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
       });
+      if (!res.ok) throw new Error(`${repository}:${tag}: HTTP ${res.status}`);
       const manifest = (await res.json()) as { layers: Array<{ mediaType: string; digest: string }> };
       const layer = manifest.layers.find((l) =>
         l.mediaType.startsWith('application/vnd.cncf.helm.chart.content'),
@@ -150,6 +224,7 @@ export async function startOciRegistry(opts: { tools: ToolRunner }): Promise<Oci
       if (!layer) throw new Error(`${repository}:${tag} has no chart layer`);
       return layer.digest.replace(/^sha256:/, '');
     },
+    tokenRequests,
     requests: () =>
       lines.flatMap((l) => {
         const m = /"(GET|HEAD|PUT|POST|PATCH|DELETE) ([^ ]+) HTTP/.exec(l);
@@ -160,7 +235,14 @@ export async function startOciRegistry(opts: { tools: ToolRunner }): Promise<Oci
       const pack = await opts.tools.run('helm', ['package', chartDir, '--destination', out]);
       if (pack.code !== 0) throw new Error(`helm package ${chartDir}: ${pack.stderr}`);
       const archive = pack.stdout.trim().split(' ').pop() ?? '';
-      const res = await opts.tools.run('helm', ['push', archive, `oci://${host}/${path}`, '--plain-http']);
+      const login = opts.auth ? ['--username', opts.auth.username, '--password', opts.auth.password] : [];
+      const res = await opts.tools.run('helm', [
+        'push',
+        archive,
+        `oci://${host}/${path}`,
+        '--plain-http',
+        ...login,
+      ]);
       if (res.code !== 0) throw new Error(`helm push ${archive}: ${res.stderr}`);
     },
     async stop() {
@@ -169,6 +251,10 @@ export async function startOciRegistry(opts: { tools: ToolRunner }): Promise<Oci
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      if (token) {
+        token.server.closeAllConnections();
+        await new Promise<void>((resolve) => token.server.close(() => resolve()));
       }
       await rm(dir, { recursive: true, force: true });
     },

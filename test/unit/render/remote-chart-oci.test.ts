@@ -1,11 +1,14 @@
 // Charts from an OCI registry (the CNCF distribution registry on loopback, harness/oci-registry.ts;
 // charts pushed with the real `helm push`): an Application's repoURL with and without oci://,
-// exact versions and ranges, the cache, and a tampered blob.
+// exact versions and ranges, the cache, a tampered blob, and a registry with token auth behind
+// the operator's credentials (SYNCWAVE_CHART_CREDENTIALS entries).
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTools } from '../../../adapters/tools/ensure-tools.ts';
+import { ProcessToolRunner } from '../../../adapters/tools/process-tool-runner.ts';
 import type { RemoteChart } from '../../../engine/app-spec.ts';
 import type { ToolRunner } from '../../../engine/ports.ts';
 import { renderApp } from '../../../engine/render/render-app.ts';
@@ -115,5 +118,58 @@ describe('charts from an OCI registry', () => {
     expect(!res.ok && res.error.reason).toBe('chart-fetch-failed');
     expect(!res.ok && res.error.message).toContain(`the archive's sha256 is`);
     expect(!res.ok && res.error.message).toContain(`not the ${layer} its manifest names`);
+  });
+});
+
+describe('an OCI registry with token auth', () => {
+  const password = `pw-${Math.random().toString(36).slice(2)}`;
+  let secured: OciRegistry;
+  beforeAll(async () => {
+    secured = await startOciRegistry({ tools: deps.tools, auth: { username: 'robot', password } });
+    await secured.push(await versioned('18.1.0'), 'private');
+  }, 600_000);
+  afterAll(async () => {
+    await secured?.stop();
+  });
+
+  async function renderWith(creds: Array<{ url: string; username: string; password: string }>) {
+    const tools = new ProcessToolRunner({
+      tools: await ensureTools(),
+      homeDir: join(scratch, `home-${Math.random()}`),
+      network: { allow: ['127.0.0.1/32'] },
+      chartCredentials: creds,
+    });
+    return renderApp(app(`oci://${secured.host}/private`, '18.x'), checkout(), {
+      tools,
+      cacheDir: join(scratch, `cache-${Math.random()}`),
+    });
+  }
+
+  it('without credentials the token is refused, and the message says the operator has none that work', async () => {
+    const res = await renderWith([]);
+    expect(!res.ok && res.error.reason).toBe('chart-fetch-failed');
+    expect(!res.ok && res.error.message).toMatch(
+      /\/token: HTTP 401 for a registry token \(the operator has no working chart credentials/,
+    );
+  });
+
+  it("with the operator's credentials for the registry host: token from the realm, tags, manifest and blob with it", async () => {
+    const before = secured.tokenRequests.length;
+    const res = await renderWith([{ url: `oci://${secured.host}`, username: 'robot', password }]);
+    if (!res.ok) throw new Error(res.error.message);
+    expect(res.objects.find((o) => o.metadata.name === 'cache-chart')?.data).toEqual({ version: '18.1.0' });
+    const asked = secured.tokenRequests.slice(before);
+    expect(asked.length).toBeGreaterThanOrEqual(1);
+    expect(
+      asked.every((h) => h.authorization === `Basic ${Buffer.from(`robot:${password}`).toString('base64')}`),
+    ).toBe(true);
+  });
+
+  it('a wrong password fails without showing it', async () => {
+    const res = await renderWith([
+      { url: `oci://${secured.host}`, username: 'robot', password: 'wrong-password' },
+    ]);
+    expect(!res.ok && res.error.message).toContain('HTTP 401');
+    expect(!res.ok && res.error.message).not.toContain('wrong-password');
   });
 });
