@@ -17,7 +17,7 @@ export interface ServeBench {
   serve: ServeProcess;
   api: ApiClient;
   /** Commits (when `message`), pushes develop and delivers the signed webhook; `sentAt` is when the request went out. */
-  push(message?: string): Promise<{ sha: string; sentAt: number; status: number }>;
+  push(message?: string): Promise<{ sha: string; sentAt: number; status: number; jobIds: string[] }>;
   apps(): Promise<AppState[]>;
   /** Peak resident set of the serve process so far (VmHWM), bytes. */
   peakRss(): Promise<number>;
@@ -60,6 +60,8 @@ export async function serveBench(
     driftInterval: opts.driftInterval ?? '10m',
     logFile: join(bc.dir, 'serve.log'),
     extraArgs: opts.extraArgs,
+    // For a profile of serve itself: SYNCWAVE_BENCH_SERVE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+    nodeArgs: process.env.SYNCWAVE_BENCH_SERVE_NODE_ARGS?.split(' ').filter(Boolean),
   });
   const api = new ApiClient({ server: serve.apiUrl, token: serve.token });
   let pushed = ZERO_SHA;
@@ -85,7 +87,7 @@ export async function serveBench(
       const answer = await sendGithubWebhook({ url: `${serve.url}/webhook`, secret, payload });
       if (answer.status !== 202 && answer.status !== 200)
         throw new Error(`webhook answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-      return { sha, sentAt, status: answer.status };
+      return { sha, sentAt, status: answer.status, jobIds: (answer.body.jobs ?? []).map((j) => j.id) };
     },
     apps: async () => (await api.listApps(opts.env)).apps,
     async peakRss() {

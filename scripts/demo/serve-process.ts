@@ -24,6 +24,8 @@ export interface ServeOptions {
   /** A fixed API port; a free one when absent. */
   apiPort?: number;
   extraArgs?: string[];
+  /** Node options before the script (e.g. `--cpu-prof`, for a benchmark's profile). */
+  nodeArgs?: string[];
 }
 
 export interface ServeProcess {
@@ -86,7 +88,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeProcess> {
     ...(opts.extraArgs ?? []),
   ];
   const fd = openSync(opts.logFile, 'a');
-  const child = spawn(process.execPath, [SYNCWAVE_BIN, ...args], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), SYNCWAVE_BIN, ...args], {
     stdio: ['ignore', fd, fd],
     env: { ...process.env, NO_COLOR: '1' },
   });
