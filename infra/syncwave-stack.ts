@@ -220,7 +220,8 @@ export class SyncwaveStack extends Stack {
 
     new CfnOutput(this, 'WebhookUrl', {
       value: `${this.api.apiEndpoint}/webhook`,
-      description: 'Payload URL for the GitHub webhook (content type application/json, push events)',
+      description:
+        'Payload URL for the GitHub webhook (content type application/json, push and pull request events)',
     });
     new CfnOutput(this, 'WebhookSecretArn', { value: webhookSecret.secretArn });
     new CfnOutput(this, 'GitTokenSecretArn', { value: gitToken.secretArn });
