@@ -55,6 +55,9 @@ const prepared = [
   step('control plane binaries', 'npx', ['tsx', 'harness/cluster-cli.ts', 'build']),
   step('helm and kubectl', 'npx', ['tsx', 'harness/tools-cli.ts']),
   step('OCI registry', 'npx', ['tsx', 'harness/registry-cli.ts']),
+  // The Lambda Runtime Interface Emulator (Go module) and aws-lambda-ric (npm, native build):
+  // test/integration/aws-lambda-rie.test.ts runs the synthesized bundles with them.
+  step('lambda runtime emulator', 'npx', ['tsx', 'harness/lambda-rie.ts', 'build']),
 ];
 mkdirSync('.syncwave', { recursive: true });
 const results = '.syncwave/test-results.json';
