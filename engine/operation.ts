@@ -51,6 +51,12 @@ export interface SyncOperation {
   results: TaskResult[];
   message: string;
   options: { prune: boolean; dryRun: boolean; force: boolean };
+  /**
+   * A hash of the sync's inputs (the rendered objects, the app's namespace and sync policy). A
+   * sync at a later revision with the same inputs continues this operation, its waits' deadlines
+   * unchanged (a push to another app supersedes the job, not the app's wait).
+   */
+  inputsHash?: string;
 }
 
 export type { KubeObject, PlanAction };

@@ -34,7 +34,9 @@ export async function planSync(
   const prior = await ctx.state.getApp(ctx.app.env.name, ctx.app.name);
   const inventory = prior?.inventory ?? [];
   const { objects, createNamespace } = await prepareDesired(ctx.app, rendered, ctx.cluster, {
-    hookRun: { revision: ctx.revision, startedAt: op.startedAt },
+    // The operation's own revision: an operation continued at a later revision with the same
+    // inputs keeps the names of the hook runs it created.
+    hookRun: { revision: op.revision, startedAt: op.startedAt },
   });
   const newNamespace =
     createNamespace && !(await ctx.cluster.get('v1', 'Namespace', createNamespace.metadata.name))

@@ -23,7 +23,7 @@ export type { SyncAppResult } from './sync-app-result.ts';
 export async function syncApp(given: SyncContext, rendered: readonly KubeObject[]): Promise<SyncAppResult> {
   const recorder = recordingApplies(given.cluster);
   const ctx: SyncContext = { ...given, cluster: recorder.cluster };
-  const op = await loadOperation(ctx);
+  const op = await loadOperation(ctx, rendered);
   const planned = await planSync(ctx, rendered, op);
   const { plan, comparison, desired, inventory } = planned;
   if (ctx.request.dryRun) return { status: 'dry-run', plan, comparison };

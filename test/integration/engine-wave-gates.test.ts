@@ -1,7 +1,7 @@
 // Wave gates that survive superseding jobs, against the real control plane and a real git
 // repository: an app that never becomes healthy fails the job after its timeout, counted
 // from when its wave finished, however many pushes to other apps supersede the job waiting
-// for it; a push that changes the stuck app itself gives it a new wait.
+// for it, between app waves and inside one app; a push that fixes the stuck app converges.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -148,5 +148,45 @@ describe('a wave gate survives superseding jobs', () => {
       inProgress: undefined,
       openGates: undefined,
     });
+  });
+
+  it('inside an app: a wave that never becomes healthy keeps its deadline when a push to another app supersedes the job', async () => {
+    // backend gets a second sync wave, so its own sync waits for wave 0 (never schedules).
+    await t.repo.write(
+      'apps/backend/base/late.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: backend-late\n  annotations: { argocd.argoproj.io/sync-wave: "1" }\ndata: { a: "1" }\n',
+    );
+    await setFile(t, 'apps/backend/base/kustomization.yaml', (s) =>
+      s.replace('  - service.yaml\n', '  - service.yaml\n  - late.yaml\n'),
+    );
+    await setFile(t, 'apps/backend/base/deployment.yaml', (s) =>
+      s.replace('    spec:\n      containers:', NO_NODE),
+    );
+    const g = pushJob(t, await t.repo.commitAll('job G: backend wave 0 never schedules'));
+    const operation = () => t.state.getOperation(t.env, 'backend');
+    await runSlices(t, g, async () => (await operation())?.stage === 'wait');
+    const appliedAt = new Date((await operation())?.groupAppliedAt ?? 0).getTime();
+    const deadline = appliedAt + HEALTH_TIMEOUT_S * 1000;
+    // G goes on waiting a while (a new wait started now would end well after G's deadline).
+    const waited = await runSlices(t, g, () => Date.now() > appliedAt + 6000);
+    expect(waited.outcome, waited.message).toBe('continue');
+    await setDb(t, 'app-h');
+    const h = pushJob(t, await t.repo.commitAll('push H: database only'));
+    expect((await slice(t, g)).outcome).toBe('superseded');
+    // H syncs database, and continues backend's operation (same inputs): G's deadline holds.
+    const ended = await runSlices(t, h);
+    const endedAt = Date.now();
+    expect(ended.outcome, ended.message).toBe('failed');
+    expect(ended.message).toMatch(
+      /backend: Sync wave 0: timed out waiting for health: Deployment\/[^ ]+\/backend \(Progressing/,
+    );
+    expect(endedAt).toBeGreaterThanOrEqual(deadline);
+    expect(endedAt - deadline).toBeLessThan(5000);
+    expect(await operation()).toBeUndefined();
+    const [last] = await t.state.listHistory(t.env, 'backend', 1);
+    expect(last).toMatchObject({ revision: h.revision, phase: 'Failed' });
+    expect(await t.cluster.get('v1', 'ConfigMap', 'backend-late', t.ns('backend'))).toBeUndefined();
+    const db = await t.cluster.get('v1', 'ConfigMap', 'postgres-config', t.ns('database'));
+    expect(db?.data).toMatchObject({ POSTGRES_DB: 'app-h' });
   });
 });
