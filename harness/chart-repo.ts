@@ -18,6 +18,8 @@ export interface ChartRepo {
   url: string;
   /** Paths requested so far, in order ('/index.yaml', '/redis-18.1.0.tgz', ...). */
   requests: string[];
+  /** The User-Agent of each request, in the same order (syncwave's client sends `syncwave`, helm `Helm/...`). */
+  agents: string[];
   /** The packaged archives' file names. */
   packages: string[];
   /** Replaces a served file (e.g. an archive, after index.yaml recorded its digest). */
@@ -46,9 +48,11 @@ export async function startChartRepo(opts: StartChartRepoOptions): Promise<Chart
   const dir = await mkdtemp(join(tmpdir(), 'syncwave-chart-repo-'));
   for (const chart of opts.charts) await helm(opts.tools, ['package', chart, '--destination', dir]);
   const requests: string[] = [];
+  const agents: string[] = [];
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     requests.push(path);
+    agents.push(req.headers['user-agent'] ?? '');
     if (opts.basicAuth) {
       const want = `Basic ${Buffer.from(`${opts.basicAuth.username}:${opts.basicAuth.password}`).toString('base64')}`;
       if (req.headers.authorization !== want) {
@@ -87,6 +91,7 @@ export async function startChartRepo(opts: StartChartRepoOptions): Promise<Chart
   return {
     url,
     requests,
+    agents,
     packages,
     replace: (file, bytes) => writeFile(join(dir, file), bytes),
     close: async () => {

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import type { ToolRunner } from '../ports.ts';
 import { findKustomization } from './detect-source-type.ts';
@@ -13,6 +13,17 @@ export interface CheckKustomizationInput {
   appDir: string;
   tools: ToolRunner;
   limits: RenderLimits;
+}
+
+/** A `helmCharts` entry with a `repo`: kustomize would have helm pull it unless it is in the chart home. */
+export interface KustomizeRemoteChart {
+  /** Repository-relative kustomization file that names it. */
+  file: string;
+  name: string;
+  repo: string;
+  version: string;
+  /** Absolute directory kustomize looks in first: `<chartHome>/<name>-<version>/<name>` (or `<chartHome>/<name>` without a version). */
+  chartDir: string;
 }
 
 /** Remote references as kustomize reads them: URLs, `github.com/...` and scp-like git addresses. */
@@ -48,6 +59,7 @@ function references(k: Kustomization): { paths: string[]; remotes: string[] } {
     ...field(k.patches, 'path'),
     ...field(k.patchesJson6902, 'path'),
     ...field(k.helmCharts, 'valuesFile'),
+    ...strings([(k.helmGlobals as Kustomization | undefined)?.chartHome]),
     ...generatorFiles(k.configMapGenerator),
     ...generatorFiles(k.secretGenerator),
   ];
@@ -65,7 +77,11 @@ function references(k: Kustomization): { paths: string[]; remotes: string[] } {
  * loopback URL past the runner's proxy). Remote git bases also need git, which renderers do not
  * get; kustomize itself then fails on them with its own words.
  */
-export async function checkKustomization(input: CheckKustomizationInput): Promise<RenderFailure | undefined> {
+export async function checkKustomization(
+  input: CheckKustomizationInput,
+  /** Filled with the remote helmCharts of every kustomization reached. */
+  remoteCharts: KustomizeRemoteChart[] = [],
+): Promise<RenderFailure | undefined> {
   const seen = new Set<string>();
   const queue = [input.appDir];
   while (queue.length) {
@@ -91,6 +107,7 @@ export async function checkKustomization(input: CheckKustomizationInput): Promis
       }
       if (await isDir(abs)) queue.push(abs);
     }
+    remoteCharts.push(...helmChartsOf(k as Kustomization, dirname(path), read.file));
     for (const url of refs.remotes) {
       const why = await input.tools.refuseDestination?.(
         /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url.replace(/^git@([^:]+):/, '$1/')}`,
@@ -99,6 +116,22 @@ export async function checkKustomization(input: CheckKustomizationInput): Promis
     }
   }
   return undefined;
+}
+
+/** The helmCharts with a repo, where kustomize (v5) looks for each before it runs `helm pull`. */
+function helmChartsOf(k: Kustomization, dir: string, file: string): KustomizeRemoteChart[] {
+  if (!Array.isArray(k.helmCharts)) return [];
+  const home = (k.helmGlobals as Kustomization | undefined)?.chartHome;
+  const chartHome = join(dir, typeof home === 'string' && home ? home : 'charts');
+  return k.helmCharts.flatMap((c: unknown) => {
+    const chart = c as Kustomization | null;
+    if (typeof chart?.name !== 'string' || typeof chart.repo !== 'string' || !chart.repo) return [];
+    const version = typeof chart.version === 'string' ? chart.version : '';
+    const chartDir = version
+      ? join(chartHome, `${chart.name}-${version}`, chart.name)
+      : join(chartHome, chart.name);
+    return [{ file, name: chart.name, repo: chart.repo, version, chartDir }];
+  });
 }
 
 async function isDir(path: string): Promise<boolean> {

@@ -75,6 +75,7 @@ export async function renderApp(app: AppSpec, checkout: Checkout, deps: RenderDe
       repoDir,
       appDir,
       tools: deps.tools,
+      cacheDir: deps.cacheDir,
       limits,
       ...(app.kustomize
         ? {

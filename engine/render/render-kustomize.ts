@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import type { KustomizeSource } from '../app-spec.ts';
 import type { ToolRunner } from '../ports.ts';
-import { checkKustomization } from './check-kustomization.ts';
+import { checkKustomization, type KustomizeRemoteChart } from './check-kustomization.ts';
 import { findKustomization } from './detect-source-type.ts';
 import type { Rendered } from './errors.ts';
+import { stageKustomizeCharts } from './kustomize-charts.ts';
 import { parseManifests } from './parse-manifests.ts';
 import type { RenderLimits } from './render-limits.ts';
 import { repoRelative, scrubPaths } from './repo-path.ts';
@@ -16,6 +17,8 @@ export interface RenderKustomizeInput {
   appDir: string;
   tools: ToolRunner;
   limits: RenderLimits;
+  /** Where remote helmCharts are cached and staged (stageKustomizeCharts); without it they fail. */
+  cacheDir?: string;
   /** Argo CD's spec.source.kustomize: applied to a mirror of the checkout (stageKustomizeEdits), then built there. */
   edits?: { kustomize: KustomizeSource; vars: Readonly<Record<string, string>>; scratchDir: string };
 }
@@ -32,8 +35,9 @@ async function usesHelm(file: string, maxAliasCount: number): Promise<boolean> {
 
 /**
  * `kubectl kustomize <dir>` (with `--enable-helm` when the kustomization has helmCharts; the
- * runner puts our helm first on PATH). Remote bases need git and are not supported. Local
- * references are checked to stay in the checkout first (checkKustomization).
+ * runner puts our helm first on PATH; charts from a `repo` are downloaded by syncwave first,
+ * stageKustomizeCharts, so helm never fetches). Remote bases need git and are not supported.
+ * Local references are checked to stay in the checkout first (checkKustomization).
  */
 export async function renderKustomize(given: RenderKustomizeInput): Promise<Rendered> {
   if (!given.edits) return build(given);
@@ -59,19 +63,34 @@ async function build(input: RenderKustomizeInput): Promise<Rendered> {
   const { limits } = input;
   const kustomization = await findKustomization(input.appDir);
   const file = repoRelative(input.repoDir, kustomization ?? input.appDir);
-  const checked = await checkKustomization(input);
+  const remoteCharts: KustomizeRemoteChart[] = [];
+  const checked = await checkKustomization(input, remoteCharts);
   if (checked) return { ok: false, failure: checked };
-  const args = ['kustomize', input.appDir];
+  const staged = remoteCharts.length
+    ? input.cacheDir
+      ? await stageKustomizeCharts({ ...input, cacheDir: input.cacheDir, charts: remoteCharts })
+      : ({
+          ok: false,
+          failure: { reason: 'tool-failed', file, detail: 'helmCharts with a repo need a cache directory' },
+        } as const)
+    : undefined;
+  if (staged && !staged.ok) return staged;
+  const args = ['kustomize', staged?.appDir ?? input.appDir];
   if (kustomization && (await usesHelm(kustomization, limits.maxAliasCount))) args.push('--enable-helm');
-  const res = await input.tools.run('kubectl', args, {
-    cwd: input.repoDir,
-    timeoutMs: limits.toolTimeoutMs,
-    maxOutputBytes: limits.maxRenderedBytes,
-  });
+  const res = await input.tools
+    .run('kubectl', args, {
+      cwd: staged?.repoDir ?? input.repoDir,
+      timeoutMs: limits.toolTimeoutMs,
+      maxOutputBytes: limits.maxRenderedBytes,
+    })
+    .finally(() => staged?.cleanup());
   const stopped = toolStopped(res, 'kubectl kustomize', file);
   if (stopped) return { ok: false, failure: stopped };
   if (res.code !== 0) {
-    const detail = scrubPaths(res.stderr.trim(), [[input.repoDir, '.']]).replace(/^error: /, '');
+    const detail = scrubPaths(res.stderr.trim(), [
+      [staged?.repoDir ?? input.repoDir, '.'],
+      [input.repoDir, '.'],
+    ]).replace(/^error: /, '');
     return { ok: false, failure: { reason: 'tool-failed', file, detail: `kubectl kustomize: ${detail}` } };
   }
   return parseManifests(res.stdout, {

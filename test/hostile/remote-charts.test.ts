@@ -1,10 +1,11 @@
 // Hostile chart repositories, against syncwave's own chart download (real helm packages and
 // renders): a repository the operator allows (127.0.0.2 on loopback) that redirects to loopback
 // or to the instance-metadata address, loops, serves an archive past the size limit, or serves
-// an archive other than the one its index.yaml names. Each fails the render naming the URL, and
-// the internal service on 127.0.0.1 is never reached.
+// an archive other than the one its index.yaml names; the same charts named by a Kustomization's
+// helmCharts, which syncwave downloads for kustomize so that helm never fetches. Each fails the
+// render naming the URL, and the internal service on 127.0.0.1 is never reached.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,7 @@ async function chartDir(name: string, extra: Record<string, string | Buffer> = {
   const dir = join(tmp, 'charts', name);
   await mkdir(join(dir, 'templates'), { recursive: true });
   await writeFile(join(dir, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`);
+  await writeFile(join(dir, 'values.yaml'), '{}\n');
   await writeFile(
     join(dir, 'templates', 'cm.yaml'),
     `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name} }\ndata: { chart: ${name} }\n`,
@@ -181,5 +183,59 @@ describe('hostile chart repositories', () => {
     expect(!res.ok && res.error.reason).toBe('network-refused');
     expect(!res.ok && res.error.message).toContain(`${repo.url}/index.yaml`);
     expect(repo.requests).toHaveLength(seen);
+  });
+});
+
+describe("hostile chart repositories in a Kustomization's helmCharts", () => {
+  async function kustomizeApp(name: string, chart: string) {
+    const dir = join(tmp, `kcheckout-${name}`);
+    await mkdir(join(dir, 'apps', name), { recursive: true });
+    await writeFile(
+      join(dir, 'apps', name, 'kustomization.yaml'),
+      `helmCharts:\n  - { name: ${chart}, repo: "${repo.url}", version: 0.1.0, releaseName: ${name} }\n`,
+    );
+    return renderApp(
+      makeApp(name, `apps/${name}`),
+      { dir, revision: 'r1' },
+      { tools, cacheDir: join(tmp, 'cache') },
+    );
+  }
+
+  it('a chart from the allowed repository is downloaded by syncwave and inflated by kustomize; helm fetches nothing', async () => {
+    const before = repo.requests.length;
+    const res = await kustomizeApp('kfine', 'moved');
+    expect(res.ok, !res.ok ? res.error.message : '').toBe(true);
+    expect(res.ok && res.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ConfigMap/moved']);
+    expect(repo.agents.slice(before).every((a) => a === 'syncwave')).toBe(true);
+    expect(await readdir(join(tmp, 'kcheckout-kfine', 'apps', 'kfine'))).toEqual(['kustomization.yaml']);
+  });
+
+  it('a redirect of its archive to loopback is refused naming the kustomization and the URL', async () => {
+    const before = internalRequests.length;
+    const res = await kustomizeApp('kloop', 'loopback');
+    expect(!res.ok && res.error).toMatchObject({
+      reason: 'network-refused',
+      file: 'apps/kloop/kustomization.yaml',
+    });
+    expect(!res.ok && res.error.message).toContain(`helmCharts loopback: ${internalUrl}/loopback-0.1.0.tgz`);
+    expect(internalRequests).toHaveLength(before);
+  });
+
+  it('a chartHome outside the checkout is refused', async () => {
+    const dir = join(tmp, 'kcheckout-home');
+    await mkdir(join(dir, 'apps', 'home'), { recursive: true });
+    await writeFile(
+      join(dir, 'apps', 'home', 'kustomization.yaml'),
+      'helmGlobals: { chartHome: /etc }\nhelmCharts:\n  - { name: ssl, releaseName: x }\n',
+    );
+    const res = await renderApp(
+      makeApp('home', 'apps/home'),
+      { dir, revision: 'r1' },
+      { tools, cacheDir: join(tmp, 'cache') },
+    );
+    expect(!res.ok && res.error).toMatchObject({
+      reason: 'path-outside-repo',
+      file: 'apps/home/kustomization.yaml',
+    });
   });
 });
