@@ -10,6 +10,7 @@ import { runJob } from '../../engine/index.ts';
 import { type EngineEnv, engineEnv } from '../support/engine-env.ts';
 
 const HEALTH_TIMEOUT_S = 10;
+const APP_TIMEOUT_S = 20;
 
 async function setFile(t: EngineEnv, path: string, edit: (text: string) => string): Promise<void> {
   const file = join(t.repo.dir, path);
@@ -162,13 +163,18 @@ describe('a wave gate survives superseding jobs', () => {
     await setFile(t, 'apps/backend/base/deployment.yaml', (s) =>
       s.replace('    spec:\n      containers:', NO_NODE),
     );
+    // A longer timeout here, so that G can wait 8 s before H is pushed.
+    await setFile(t, 'syncwave.yaml', (s) =>
+      s.replace(`healthTimeout: ${HEALTH_TIMEOUT_S}s,`, `healthTimeout: ${APP_TIMEOUT_S}s,`),
+    );
     const g = pushJob(t, await t.repo.commitAll('job G: backend wave 0 never schedules'));
     const operation = () => t.state.getOperation(t.env, 'backend');
     await runSlices(t, g, async () => (await operation())?.stage === 'wait');
     const appliedAt = new Date((await operation())?.groupAppliedAt ?? 0).getTime();
-    const deadline = appliedAt + HEALTH_TIMEOUT_S * 1000;
-    // G goes on waiting a while (a new wait started now would end well after G's deadline).
-    const waited = await runSlices(t, g, () => Date.now() > appliedAt + 6000);
+    const deadline = appliedAt + APP_TIMEOUT_S * 1000;
+    // G goes on waiting a while: a new wait started after this would end 8 s or more after G's
+    // deadline, more than a slice's render and a poll under load.
+    const waited = await runSlices(t, g, () => Date.now() > appliedAt + 8000);
     expect(waited.outcome, waited.message).toBe('continue');
     await setDb(t, 'app-h');
     const h = pushJob(t, await t.repo.commitAll('push H: database only'));
@@ -181,7 +187,7 @@ describe('a wave gate survives superseding jobs', () => {
       /backend: Sync wave 0: timed out waiting for health: Deployment\/[^ ]+\/backend \(Progressing/,
     );
     expect(endedAt).toBeGreaterThanOrEqual(deadline);
-    expect(endedAt - deadline).toBeLessThan(5000);
+    expect(endedAt - deadline).toBeLessThan(6000);
     expect(await operation()).toBeUndefined();
     const [last] = await t.state.listHistory(t.env, 'backend', 1);
     expect(last).toMatchObject({ revision: h.revision, phase: 'Failed' });
