@@ -1,6 +1,7 @@
 // Charts from a Helm chart repository on loopback (harness/chart-repo.ts) and from an OCI
 // registry on loopback (the CNCF distribution registry, harness/oci-registry.ts), synced to the
-// real control plane: children of an app of apps, and one declared in syncwave.yaml.
+// real control plane: children of an app-of-apps Helm chart whose values choose them, a
+// two-source Application, and one declared in syncwave.yaml.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,29 +32,59 @@ describe('charts from a Helm repository', () => {
     wave: 1
     helm: { chart: redis, repoURL: "${chartRepo.url}", version: 18.1.0, values: { architecture: standalone } }
     syncPolicy: { automated: { prune: true }, syncOptions: [CreateNamespace=true] }
-applications: ["argocd/root.yaml"]
+applications: ["argocd/root.yaml", "argocd/queue.yaml"]
+`,
+    );
+    // The root is a Helm chart whose values choose the children, as in Argo CD's apps/ pattern;
+    // the repository URLs (ports chosen at run time) come in through the root's valuesObject.
+    await t.repo.write(
+      'argocd/root.yaml',
+      `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: root }
+spec:
+  source:
+    path: argocd/apps
+    helm:
+      valuesObject: { repositories: { charts: "${chartRepo.url}", oci: "${registry.host}/charts" } }
+  destination: { namespace: argocd }
+`,
+    );
+    await t.repo.write('argocd/apps/Chart.yaml', 'apiVersion: v2\nname: apps\nversion: 0.1.0\n');
+    await t.repo.write(
+      'argocd/apps/values.yaml',
+      `repositories: {}
+apps:
+  cache: { enabled: true, wave: 0, from: charts, chart: redis, version: 18.1.0 }
+  # from the OCI registry, repoURL written as Argo CD writes registries (no scheme), a range
+  store: { enabled: true, wave: 3, from: oci, chart: redis, version: "18.1.*" }
+  spare: { enabled: false, wave: 4, from: charts, chart: redis, version: 18.1.0 }
 `,
     );
     await t.repo.write(
-      'argocd/root.yaml',
-      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: root }\nspec:\n  source: { path: argocd/apps }\n  destination: { namespace: argocd }\n',
-    );
-    await t.repo.write(
-      'argocd/apps/cache.yaml',
-      `apiVersion: argoproj.io/v1alpha1
+      'argocd/apps/templates/applications.yaml',
+      `{{- range $name, $app := .Values.apps }}
+{{- if $app.enabled }}
+---
+apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata:
-  name: cache
-  annotations: { argocd.argoproj.io/sync-wave: "0" }
+  name: {{ $name }}
+  annotations: { argocd.argoproj.io/sync-wave: "{{ $app.wave }}" }
 spec:
-  source: { repoURL: "${chartRepo.url}", chart: redis, targetRevision: 18.1.0 }
-  destination: { namespace: cache }
+  source:
+    repoURL: {{ index $.Values.repositories $app.from | quote }}
+    chart: {{ $app.chart }}
+    targetRevision: {{ $app.version | quote }}
+  destination: { namespace: {{ $name }} }
   syncPolicy: { automated: {}, syncOptions: [CreateNamespace=true] }
+{{- end }}
+{{- end }}
 `,
     );
     // two sources: the chart from the repository, its values from this repository ($values)
     await t.repo.write(
-      'argocd/apps/queue.yaml',
+      'argocd/queue.yaml',
       `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata:
@@ -67,20 +98,6 @@ spec:
       helm: { valueFiles: [values.yaml, $values/envs/queue/values.yaml] }
     - { repoURL: https://git.example.com/acme/gitops.git, targetRevision: HEAD, ref: values }
   destination: { namespace: queue }
-  syncPolicy: { automated: {}, syncOptions: [CreateNamespace=true] }
-`,
-    );
-    // from the OCI registry, repoURL written as Argo CD writes registries (no scheme)
-    await t.repo.write(
-      'argocd/apps/store.yaml',
-      `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: store
-  annotations: { argocd.argoproj.io/sync-wave: "3" }
-spec:
-  source: { repoURL: "${registry.host}/charts", chart: redis, targetRevision: "18.1.*" }
-  destination: { namespace: store }
   syncPolicy: { automated: {}, syncOptions: [CreateNamespace=true] }
 `,
     );
@@ -110,5 +127,8 @@ spec:
     expect(await t.cluster.get('apps/v1', 'StatefulSet', 'store-redis-master', t.ns('store'))).toBeDefined();
     expect(chartRepo.requests.filter((r) => r === '/redis-18.1.0.tgz')).toHaveLength(1);
     expect(registry.requests().filter((r) => r.startsWith('GET /v2/charts/redis/blobs/'))).toHaveLength(1);
+    expect(result.apps.flatMap((a) => a.resources).some((r) => r.kind === 'Application')).toBe(false);
+    expect(await t.state.getApp(t.env, 'root')).toBeUndefined();
+    expect(await t.state.getApp(t.env, 'spare')).toBeUndefined();
   });
 });
