@@ -69,7 +69,10 @@ export function diffObject(
         ? 'modified'
         : 'unchanged';
   const file = fileName(subject);
-  const unified =
+  // Made when first read: a sync needs only the paths, and the YAML and line diff of every
+  // changed object were most of a 300-app push's CPU time (issue 13, docs/performance.md).
+  let unified: string | undefined;
+  const unifiedText = (): string =>
     change === 'unchanged'
       ? ''
       : createTwoFilesPatch(
@@ -89,6 +92,9 @@ export function diffObject(
     name,
     change,
     paths,
-    unified,
+    get unified() {
+      unified ??= unifiedText();
+      return unified;
+    },
   };
 }

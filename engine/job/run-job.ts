@@ -8,6 +8,7 @@ import { runPreviewJob } from '../preview/run-preview-job.ts';
 import { renderForConfig } from '../render/render-for-config.ts';
 import { shortRevision } from '../short-revision.ts';
 import type { AppState, JobProgress } from '../state.ts';
+import { coalescedReads } from '../sync/coalesced-reads.ts';
 import { changesSince } from './changes-since.ts';
 import type { EngineDeps } from './engine-deps.ts';
 import { finishJob, notify } from './finish-job.ts';
@@ -125,7 +126,8 @@ async function runLeased(run: JobRun): Promise<JobResult> {
   return syncWaves(run, {
     apps: todo,
     objects: rendered.objects,
-    cluster: await deps.clusterFor(env),
+    // The apps of a wave read the cluster at once: their reads share requests (coalesced-reads.ts).
+    cluster: coalescedReads(await deps.clusterFor(env)),
     historyLimit: loaded.config.historyLimit,
     convergesTip,
   });
