@@ -150,7 +150,12 @@ export class SyncwaveStack extends Stack {
       layers: [kubectlLayer],
       vpc,
       ephemeralStorageMiB: config.ephemeralStorageMiB,
-      environment: syncEnv,
+      environment: {
+        ...syncEnv,
+        // A message per app OutOfSync or Degraded for appStuckMinutes.
+        SYNCWAVE_ALARM_TOPIC_ARN: alarmTopic.topicArn,
+        SYNCWAVE_APP_STUCK_MINUTES: String(config.appStuckMinutes),
+      },
     });
 
     // Least privilege, per function.
@@ -162,6 +167,7 @@ export class SyncwaveStack extends Stack {
     storage.bucket.grantPut(this.worker.fn);
     jobs.queue.grantSendMessages(this.worker.fn); // follow-up messages for long syncs
     alarmTopic.grantPublish(this.worker.fn); // a message per failed sync
+    alarmTopic.grantPublish(this.drift.fn); // a message per app stuck OutOfSync or Degraded
     gitToken.grantRead(this.worker.fn);
     this.worker.fn.addEventSource(
       // One record per invocation: Lambda runs FIFO groups (environments) side by side, so a long

@@ -9,6 +9,7 @@
  * | history entry   | HIST#<env>#<app>  | <id, 10 digits>        | newest first = Query descending        |
  * | operation       | OP#<env>          | OP#<app>               | the resumable in-flight sync           |
  * | lease           | LEASE#<env>       | LEASE                  | conditional put: free, expired or ours |
+ * | stuck apps      | STUCK#<env>       | STUCK                  | drift: since when an app is OutOfSync/Degraded |
  *
  * Documents are in `doc` (JSON text), or gzipped in `docGz` when large (items are capped at 400 KB).
  * Rendered desired state is not here but in S3 (S3DesiredStore).

@@ -6,17 +6,59 @@
  *
  * Environment: see lambdas/shared/sync-config.ts (the CDK stack sets it).
  */
+
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { METRIC, METRICS_NAMESPACE, SERVICE } from '../../adapters/aws/metric-names.ts';
+import { SnsSyncNotifier } from '../../adapters/aws/sns-sync-notifier.ts';
+import { StuckAppsStore } from '../../adapters/aws/stuck-apps-store.ts';
 import { checkDrift, type Environment } from '../../engine/index.ts';
 import { syncConfigFromEnv } from '../shared/sync-config.ts';
 import { createSyncRuntime } from '../shared/sync-deps.ts';
+import { type StuckStatus, updateStuckApps } from './stuck-apps.ts';
 
 const logger = new Logger({ serviceName: 'syncwave-drift' });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE.drift });
 const runtime = createSyncRuntime(syncConfigFromEnv(process.env), { logger, service: 'drift' });
+// A message per app stuck OutOfSync or Degraded, when the stack gives a topic and a time.
+const stuck =
+  runtime.config.alarmTopicArn && runtime.config.appStuckMinutes
+    ? {
+        minutes: runtime.config.appStuckMinutes,
+        notifier: new SnsSyncNotifier({ client: new SNSClient({}), topicArn: runtime.config.alarmTopicArn }),
+        store: new StuckAppsStore({ client: new DynamoDBClient({}), tableName: runtime.config.tableName }),
+      }
+    : undefined;
+
+/** Records how long each app has been OutOfSync or Degraded; tells the topic once per spell. */
+async function noticeStuckApps(env: string, current: Array<{ app: string; status: StuckStatus }>) {
+  if (!stuck) return;
+  try {
+    const previous = await stuck.store.get(env);
+    const { next, notices } = updateStuckApps({
+      previous,
+      current,
+      now: new Date(),
+      stuckMinutes: stuck.minutes,
+    });
+    for (const n of notices) {
+      await stuck.notifier.appStuck({ env, ...n });
+      logger.warn('app stuck: notified', {
+        env,
+        app: n.app,
+        outcome: n.status,
+        detail: `${n.minutes} minutes`,
+      });
+    }
+    if (JSON.stringify(next) !== JSON.stringify(previous)) await stuck.store.put(env, next);
+  } catch (err) {
+    // The alarms on AppsOutOfSync/AppsDegraded still fire; the drift check itself went through.
+    logger.error('stuck-app notice failed', { env, error: err as Error });
+  }
+}
 
 export interface DriftCheckSummary {
   environments: Array<{
@@ -68,6 +110,10 @@ export async function handler(event: unknown, context?: Context): Promise<DriftC
           perEnv.addDimension('env', env.name);
           perEnv.addMetric(name, MetricUnit.Count, value);
         }
+        await noticeStuckApps(env.name, [
+          ...report.outOfSync.map((app) => ({ app, status: 'OutOfSync' as const })),
+          ...degraded.map((app) => ({ app, status: 'Degraded' as const })),
+        ]);
         outOfSync += report.outOfSync.length;
         corrections += selfHeal;
         readErrors += report.unknown.length;

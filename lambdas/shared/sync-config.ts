@@ -51,6 +51,8 @@ export interface SyncConfig {
   previewImpersonate?: { user: string; groups: string[] };
   /** SNS topic for a message per failed sync (SYNCWAVE_ALARM_TOPIC_ARN). */
   alarmTopicArn?: string;
+  /** Drift: an app OutOfSync or Degraded this long gets a message on the topic (SYNCWAVE_APP_STUCK_MINUTES). */
+  appStuckMinutes?: number;
   /** The operator's destination policy (SYNCWAVE_POLICY: the policy file's YAML or JSON); all allowed when absent. */
   policy?: PolicySet;
 }
@@ -151,6 +153,12 @@ export function syncConfigFromEnv(env: Record<string, string | undefined>): Sync
     ...(str(e.region) ? { region: e.region as string } : {}),
     ...(str(e.namespacePrefix) ? { namespacePrefix: e.namespacePrefix as string } : {}),
   }));
+  const appStuckMinutes = env.SYNCWAVE_APP_STUCK_MINUTES ? Number(env.SYNCWAVE_APP_STUCK_MINUTES) : undefined;
+  if (appStuckMinutes !== undefined && !(Number.isInteger(appStuckMinutes) && appStuckMinutes > 0)) {
+    throw new Error(
+      `SYNCWAVE_APP_STUCK_MINUTES must be a positive integer, got ${env.SYNCWAVE_APP_STUCK_MINUTES}`,
+    );
+  }
   const historyLimit = env.SYNCWAVE_HISTORY_LIMIT ? Number(env.SYNCWAVE_HISTORY_LIMIT) : 10;
   if (!(Number.isInteger(historyLimit) && historyLimit > 0)) {
     throw new Error(`SYNCWAVE_HISTORY_LIMIT must be a positive integer, got ${env.SYNCWAVE_HISTORY_LIMIT}`);
@@ -187,6 +195,7 @@ export function syncConfigFromEnv(env: Record<string, string | undefined>): Sync
     ...(previewRoles ? { previewRoles } : {}),
     ...(previewImpersonate ? { previewImpersonate } : {}),
     ...(env.SYNCWAVE_ALARM_TOPIC_ARN ? { alarmTopicArn: env.SYNCWAVE_ALARM_TOPIC_ARN } : {}),
+    ...(appStuckMinutes ? { appStuckMinutes } : {}),
     ...(env.SYNCWAVE_POLICY ? { policy: policyFrom(env.SYNCWAVE_POLICY) } : {}),
   };
 }

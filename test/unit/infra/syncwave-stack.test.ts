@@ -626,13 +626,18 @@ describe('SyncwaveStack', () => {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
     });
-    // The worker publishes failed syncs to it; nothing else may.
+    // The worker publishes failed syncs to it, drift the apps stuck OutOfSync or Degraded; the
+    // webhook may not.
     expect(actionsOn(statementsOf(t, ids.worker), topic)).toEqual(['sns:Publish']);
-    expect(actionsOn(statementsOf(t, ids.drift), topic)).toEqual([]);
+    expect(actionsOn(statementsOf(t, ids.drift), topic)).toEqual(['sns:Publish']);
     expect(actionsOn(statementsOf(t, ids.webhook), topic)).toEqual([]);
-    expect(
-      t.toJSON().Resources[ids.worker].Properties.Environment.Variables.SYNCWAVE_ALARM_TOPIC_ARN,
-    ).toEqual({ Ref: topic });
+    const vars = (id: string) => t.toJSON().Resources[id].Properties.Environment.Variables;
+    expect(vars(ids.worker).SYNCWAVE_ALARM_TOPIC_ARN).toEqual({ Ref: topic });
+    expect(vars(ids.drift)).toMatchObject({
+      SYNCWAVE_ALARM_TOPIC_ARN: { Ref: topic },
+      SYNCWAVE_APP_STUCK_MINUTES: '30',
+    });
+    expect(vars(ids.webhook).SYNCWAVE_ALARM_TOPIC_ARN).toBeUndefined();
   });
 
   it('gives worker and drift the configured /tmp, 1 GiB unless told', () => {

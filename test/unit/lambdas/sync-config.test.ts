@@ -46,6 +46,14 @@ describe('syncConfigFromEnv', () => {
     ).toThrow(/^SYNCWAVE_POLICY: environments\.dev: /);
   });
 
+  it('reads the stuck-app time for drift notices, and refuses a bad one', () => {
+    expect(syncConfigFromEnv({ ...base, SYNCWAVE_APP_STUCK_MINUTES: '30' }).appStuckMinutes).toBe(30);
+    expect(syncConfigFromEnv(base).appStuckMinutes).toBeUndefined();
+    expect(() => syncConfigFromEnv({ ...base, SYNCWAVE_APP_STUCK_MINUTES: 'soon' })).toThrow(
+      /SYNCWAVE_APP_STUCK_MINUTES must be a positive integer/,
+    );
+  });
+
   it('says which variable is missing or wrong', () => {
     expect(() => syncConfigFromEnv({ ...base, SYNCWAVE_TABLE_NAME: undefined })).toThrow(
       /SYNCWAVE_TABLE_NAME is not set/,
