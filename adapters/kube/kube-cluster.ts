@@ -62,7 +62,7 @@ export class KubeCluster implements Cluster {
       options.context && options.preferredContext && kc.getContextObject(options.context) === null;
     if (useCurrent) {
       process.stderr.write(
-        `note: no context "${options.context}" in the kubeconfig; using its current context "${kc.getCurrentContext()}" (map environments with --context-map ENV=CONTEXT)\n`,
+        `note: no context "${options.context}" in the kubeconfig; using its current context "${kc.getCurrentContext()}" (choose one with --context NAME; for serve, --context-map ENV=CONTEXT)\n`,
       );
     } else if (options.context) {
       if (kc.getContextObject(options.context) === null) {

@@ -91,7 +91,7 @@ async function validate(flags: ValidateFlags): Promise<number> {
               : `${colours.red('fail')} ${c.env}/${c.app}: ${c.message}`,
         ),
         ok
-          ? `syncwave.yaml at ${shortRevision(repo.revision)} is valid; ${checks.filter((c) => !c.skipped).length} app(s) render`
+          ? `${repo.config.subject} at ${shortRevision(repo.revision)} is valid; ${checks.filter((c) => !c.skipped).length} app(s) render`
           : `${checks.filter((c) => !c.ok).length} problem(s)`,
       ].join('\n'),
     ),

@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isRemoteRepo, openSource } from '../../adapters/git/open-source.ts';
 import { DirectorySource } from '../../adapters/local/directory-source.ts';
@@ -22,7 +22,7 @@ export interface OpenedRepo {
  * syncwave.yaml is exit code 1 (the repository's problem), an unreadable repository 2.
  */
 export async function openRepo(opts: { repo: string; ref: string; dataDir: string }): Promise<OpenedRepo> {
-  const cacheDir = join(resolve(opts.dataDir), 'cache');
+  const cacheDir = join(await ensureDataDir(opts.dataDir), 'cache');
   await mkdir(cacheDir, { recursive: true });
   const source = await openLocalOrRemote(opts.repo, cacheDir);
   const revision = await resolveRef(source, opts.ref);
@@ -33,11 +33,27 @@ export async function openRepo(opts: { repo: string; ref: string; dataDir: strin
   });
   if (!loaded.ok) {
     throw new CliError(
-      `syncwave.yaml at ${shortRevision(revision)} is invalid (fix it and try again):\n  ${loaded.errors.join('\n  ')}`,
+      `${loaded.subject} at ${shortRevision(revision)} is invalid (fix it and try again):\n  ${loaded.errors.join('\n  ')}`,
       EXIT.notOk,
     );
   }
   return { source, revision, dir, config: loaded.config, cacheDir };
+}
+
+/**
+ * The data directory (state with rendered Secrets, caches), made 0700 when it is created, with
+ * a `.gitignore` of `*` in it: its default, `.syncwave/data`, is under the working directory,
+ * which is often the GitOps repository itself, where `git add -A` would commit it. A directory
+ * that already exists is left as it is (`--data-dir .` must not hide a repository from git).
+ */
+export async function ensureDataDir(dataDir: string): Promise<string> {
+  const dir = resolve(dataDir);
+  const created = await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (created !== undefined)
+    await writeFile(join(dir, '.gitignore'), '# syncwave state and caches: never commit them\n*\n', {
+      mode: 0o600,
+    });
+  return dir;
 }
 
 async function openLocalOrRemote(repo: string, cacheDir: string): Promise<Source> {
@@ -76,7 +92,7 @@ export function environmentOf(config: RepoConfig, name: string | undefined) {
   const names = config.environments.map((e) => e.name).join(', ');
   if (!name) throw new CliError(`--env is required: one of ${names}`);
   const env = config.environments.find((e) => e.name === name);
-  if (!env) throw new CliError(`no environment "${name}" in syncwave.yaml; declared: ${names}`);
+  if (!env) throw new CliError(`no environment "${name}" in ${config.subject}; declared: ${names}`);
   return env;
 }
 

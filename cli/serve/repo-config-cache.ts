@@ -49,7 +49,7 @@ export class RepoConfigCache {
     });
     if (!loaded.ok) {
       throw new CliError(
-        `syncwave.yaml at ${shortRevision(revision)} is invalid:\n  ${loaded.errors.join('\n  ')}`,
+        `${loaded.subject} at ${shortRevision(revision)} is invalid:\n  ${loaded.errors.join('\n  ')}`,
       );
     }
     this.byRevision.set(revision, loaded.config);

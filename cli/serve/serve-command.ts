@@ -18,6 +18,7 @@ import { CliError } from '../cli-error.ts';
 import { action, parseDurationMs } from '../commands/command-kit.ts';
 import { createEngineDeps, parseContextMap } from '../local/create-engine-deps.ts';
 import { loadPolicy } from '../local/load-policy.ts';
+import { ensureDataDir } from '../local/open-repo.ts';
 import { apiTokenPath, ensureApiToken } from './api-token.ts';
 import { createLog, type LogFormat } from './create-log.ts';
 import { createServeApp } from './serve-app.ts';
@@ -179,7 +180,7 @@ export function expectedWebhookRepo(flags: { repo: string; webhookRepo?: string 
 
 /** The data directory holds state, rendered objects and the API token: only its owner may read it. */
 async function makePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await ensureDataDir(dir);
   await chmod(dir, 0o700);
 }
 

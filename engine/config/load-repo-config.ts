@@ -5,7 +5,7 @@ import type { Environment } from '../model.ts';
 import { readRepoFile } from '../render/read-repo-file.ts';
 import { DEFAULT_RENDER_LIMITS } from '../render/render-limits.ts';
 import { targetsEnvironment } from './argo-application.ts';
-import { discoverArgoRepo } from './discover-argo-repo.ts';
+import { discoverArgoRepo, unrootedAppCharts } from './discover-argo-repo.ts';
 import { parseDurationSeconds } from './duration.ts';
 import { expandAppOfApps, type RenderApplication, type SkippedApp } from './expand-app-of-apps.ts';
 import { formatIssues } from './format-issues.ts';
@@ -25,6 +25,8 @@ export interface RepoConfig {
   /** Apps an app of apps renders that are not synced (another repository, a loop...), with why. */
   skipped(env: string): SkippedApp[];
   historyLimit: number;
+  /** What declared it, for messages: `syncwave.yaml`, or the Argo CD Applications when there is none. */
+  subject: string;
 }
 
 export interface LoadOptions {
@@ -32,7 +34,12 @@ export interface LoadOptions {
   render?: RenderApplication;
 }
 
-export type LoadResult = { ok: true; config: RepoConfig } | { ok: false; errors: string[] };
+export type LoadResult =
+  | { ok: true; config: RepoConfig }
+  | { ok: false; errors: string[] /** what is invalid, for the message's head */; subject: string };
+
+/** The subject of a repository read as Argo CD would read it: no syncwave.yaml, Applications. */
+export const ARGO_SUBJECT = 'the Argo CD configuration (Application manifests, no syncwave.yaml)';
 
 /** The config file's text, read by real path (inside the checkout) and size-checked first. */
 async function readConfigText(
@@ -94,34 +101,43 @@ export async function loadRepoConfig(dir: string, opts: LoadOptions = {}): Promi
     const discovered = await discoverArgoRepo(dir, { render: opts.render });
     if (discovered)
       return discovered.problems.length
-        ? { ok: false, errors: discovered.problems }
+        ? { ok: false, errors: discovered.problems, subject: ARGO_SUBJECT }
         : {
             ok: true,
-            config: makeRepoConfig(discovered.environments, discovered, DEFAULT_HISTORY_LIMIT),
+            config: makeRepoConfig(discovered.environments, discovered, DEFAULT_HISTORY_LIMIT, ARGO_SUBJECT),
           };
+    const unrooted = await unrootedAppCharts(dir);
     return {
       ok: false,
+      subject: 'the repository',
       errors: [
-        `${CONFIG_FILE}: not found at the repository root (${dir}); create it with "environments:" and "apps:" (see docs/configuration.md), or keep Argo CD Application manifests in the repository`,
+        `${CONFIG_FILE}: not found at the repository root, and no Argo CD Application manifest outside Helm templates; create ${CONFIG_FILE} with "environments:" and "apps:" (see docs/configuration.md), or keep Argo CD Application manifests in the repository`,
+        ...unrooted.map(
+          (u) =>
+            `${u.file}: a Helm chart (${u.chart}) that renders Argo CD Applications (an app of apps), but no Application in the repository has it as its path; add the root Application that \`argocd app create --path ${u.chart}\` would create, as a file (e.g. argocd/root.yaml with spec.source.path: ${u.chart})`,
+        ),
       ],
     };
   }
-  if ('error' in found) return { ok: false, errors: [found.error] };
+  if ('error' in found) return { ok: false, errors: [found.error], subject: CONFIG_FILE };
   const doc = parseDocument(found.text, { prettyErrors: true });
-  if (doc.errors.length) return { ok: false, errors: doc.errors.map((e) => `${found.file}: ${e.message}`) };
+  if (doc.errors.length)
+    return { ok: false, errors: doc.errors.map((e) => `${found.file}: ${e.message}`), subject: found.file };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: DEFAULT_RENDER_LIMITS.maxAliasCount });
   } catch (cause) {
     return {
       ok: false,
+      subject: found.file,
       errors: [
         `${found.file}: YAML aliases expand past the limit of ${DEFAULT_RENDER_LIMITS.maxAliasCount}: ${(cause as Error).message}`,
       ],
     };
   }
   const parsed = repoConfigSchema.safeParse(value ?? {});
-  if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error, `${found.file}: `) };
+  if (!parsed.success)
+    return { ok: false, errors: formatIssues(parsed.error, `${found.file}: `), subject: found.file };
   const raw = parsed.data;
   const environments: Environment[] = Object.entries(raw.environments).map(([name, e]) => ({
     name,
@@ -146,11 +162,12 @@ export async function loadRepoConfig(dir: string, opts: LoadOptions = {}): Promi
       problems.push(`${d.declaredIn}: app "${d.raw.name}" is declared twice`);
     names.add(d.raw.name);
   }
-  if (problems.length) return { ok: false, errors: problems };
+  if (problems.length) return { ok: false, errors: problems, subject: found.file };
   const config = makeRepoConfig(
     environments,
     { apps: declared, skipped: expanded.skipped },
     raw.historyLimit ?? DEFAULT_HISTORY_LIMIT,
+    found.file,
   );
   return { ok: true, config };
 }
@@ -160,11 +177,13 @@ function makeRepoConfig(
   environments: Environment[],
   found: { apps: readonly DeclaredApp[]; skipped: readonly SkippedApp[] },
   historyLimit: number,
+  subject: string,
 ): RepoConfig {
   const declared = found.apps;
   return {
     environments,
     historyLimit,
+    subject,
     environment: (name) => environments.find((e) => e.name === name),
     skipped(envName) {
       const env = environments.find((e) => e.name === envName);
@@ -177,6 +196,7 @@ function makeRepoConfig(
         .filter((d) => !d.fromApplication || targetsEnvironment(d.targetRevision, env))
         .map((d) => {
           const spec = resolveApp(d.raw, env);
+          if (spec && d.fromApplication) spec.directory = { ...spec.directory, globs: 'argocd' };
           return spec && { ...spec, declaredIn: d.declaredIn };
         })
         .filter((a): a is AppSpec => a !== undefined)

@@ -81,14 +81,14 @@ async function runLeased(run: JobRun): Promise<JobResult> {
     return finishJob(
       run,
       'failed',
-      `syncwave.yaml at ${shortRevision(revision)} is invalid: ${loaded.errors.join('; ')}`,
+      `${loaded.subject} at ${shortRevision(revision)} is invalid: ${loaded.errors.join('; ')}`,
     );
   const env = loaded.config.environment(job.env);
   if (!env)
     return finishJob(
       run,
       'failed',
-      `environment ${job.env} is not declared in syncwave.yaml at ${shortRevision(revision)}`,
+      `environment ${job.env} is not declared in ${loaded.config.subject} at ${shortRevision(revision)}`,
     );
   const superseded = await supersededBy(run, env);
   if (superseded) return superseded;

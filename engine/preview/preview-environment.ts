@@ -40,7 +40,7 @@ export async function previewEnvironment(req: PreviewRequest, deps: PreviewDeps)
   if (!loaded.ok)
     return report({
       outcome: 'failed',
-      notes: [`syncwave.yaml at ${shortRevision(req.revision)} is invalid: ${loaded.errors.join('; ')}`],
+      notes: [`${loaded.subject} at ${shortRevision(req.revision)} is invalid: ${loaded.errors.join('; ')}`],
     });
   const env = loaded.config.environment(req.env);
   if (!env)
