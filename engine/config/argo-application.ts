@@ -88,6 +88,7 @@ export function applicationToRawApp(
             ...chart,
             releaseName: helm?.releaseName,
             valueFiles: helm?.valueFiles,
+            ignoreMissingValueFiles: helm?.ignoreMissingValueFiles,
             values,
             parameters: helm?.parameters,
             skipCrds: helm?.skipCrds,

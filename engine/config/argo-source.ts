@@ -7,6 +7,7 @@ export interface ArgoSource {
   helm?: {
     releaseName?: string;
     valueFiles?: string[];
+    ignoreMissingValueFiles?: boolean;
     values?: string;
     valuesObject?: Record<string, unknown>;
     parameters?: Array<{ name: string; value: string }>;

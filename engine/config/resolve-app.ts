@@ -53,7 +53,10 @@ function resolveHelm(app: RawApp, over: RawAppOverride | undefined, env: Environ
         }
       : {}),
     valueFiles,
-    optionalValueFiles: raw.filter((f) => /\$\{(env|branch)\}/.test(f)).map((f) => substituteEnv(f, env)),
+    optionalValueFiles: ((o.ignoreMissingValueFiles ?? base.ignoreMissingValueFiles)
+      ? raw
+      : raw.filter((f) => /\$\{(env|branch)\}/.test(f))
+    ).map((f) => substituteEnv(f, env)),
     values: deepMerge(base.values ?? {}, o.values ?? {}),
     parameters: [...(base.parameters ?? []), ...(o.parameters ?? [])].map((p) => ({
       name: p.name,

@@ -26,6 +26,8 @@ const syncPolicySchema = z.strictObject({
 const helmSchema = z.strictObject({
   releaseName: z.string().min(1).optional(),
   valueFiles: z.array(z.string().min(1)).optional(),
+  /** Argo CD's `ignoreMissingValueFiles`: a value file that does not exist is skipped, not an error. */
+  ignoreMissingValueFiles: z.boolean().optional(),
   values: z.record(z.string(), z.unknown()).optional(),
   parameters: z
     .array(z.strictObject({ name: z.string().min(1), value: z.union([z.string(), z.number(), z.boolean()]) }))
