@@ -97,6 +97,8 @@ export interface DirectorySource {
   /** Glob on file names relative to the app path, e.g. '*.yaml'. */
   include?: string;
   exclude?: string;
+  /** `argocd`: the globs are read as Argo CD reads them (an app from an Application); see engine/render/glob.ts. */
+  globs?: 'argocd';
 }
 
 /**

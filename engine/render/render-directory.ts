@@ -29,8 +29,9 @@ export interface RenderDirectoryInput {
  * rendered-size limit.
  */
 export async function renderDirectory(input: RenderDirectoryInput): Promise<Rendered> {
-  const include = input.directory.include ? globToRegExp(input.directory.include) : undefined;
-  const exclude = input.directory.exclude ? globToRegExp(input.directory.exclude) : undefined;
+  const style = input.directory.globs === 'argocd' ? 'argocd' : 'syncwave';
+  const include = input.directory.include ? globToRegExp(input.directory.include, { style }) : undefined;
+  const exclude = input.directory.exclude ? globToRegExp(input.directory.exclude, { style }) : undefined;
   const files = await listFiles(input.repoDir, input.appDir, '', input.directory.recurse);
   const objects: KubeObject[] = [];
   let total = 0;
