@@ -15,6 +15,21 @@ export interface CheckKustomizationInput {
   limits: RenderLimits;
 }
 
+/** What kustomize would fetch itself; syncwave fetches it first (stageKustomizeRemotes). */
+export interface KustomizeRemotes {
+  charts: KustomizeRemoteChart[];
+  files: KustomizeRemoteFile[];
+}
+
+/** An http(s) URL in a kustomization's `resources` that kustomize would GET. */
+export interface KustomizeRemoteFile {
+  /** Repository-relative kustomization file that names it. */
+  file: string;
+  /** Absolute path of that kustomization. */
+  kustomization: string;
+  url: string;
+}
+
 /** A `helmCharts` entry with a `repo`: kustomize would have helm pull it unless it is in the chart home. */
 export interface KustomizeRemoteChart {
   /** Repository-relative kustomization file that names it. */
@@ -79,8 +94,8 @@ function references(k: Kustomization): { paths: string[]; remotes: string[] } {
  */
 export async function checkKustomization(
   input: CheckKustomizationInput,
-  /** Filled with the remote helmCharts of every kustomization reached. */
-  remoteCharts: KustomizeRemoteChart[] = [],
+  /** Filled with the remote helmCharts and remote resource files of every kustomization reached. */
+  remotes: KustomizeRemotes = { charts: [], files: [] },
 ): Promise<RenderFailure | undefined> {
   const seen = new Set<string>();
   const queue = [input.appDir];
@@ -107,7 +122,9 @@ export async function checkKustomization(
       }
       if (await isDir(abs)) queue.push(abs);
     }
-    remoteCharts.push(...helmChartsOf(k as Kustomization, dirname(path), read.file));
+    remotes.charts.push(...helmChartsOf(k as Kustomization, dirname(path), read.file));
+    for (const url of strings((k as Kustomization).resources).filter(isRemoteFile))
+      remotes.files.push({ file: read.file, kustomization: path, url });
     for (const url of refs.remotes) {
       const why = await input.tools.refuseDestination?.(
         /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url.replace(/^git@([^:]+):/, '$1/')}`,
@@ -116,6 +133,23 @@ export async function checkKustomization(
     }
   }
   return undefined;
+}
+
+/**
+ * A resource kustomize would fetch over HTTP: an http(s) URL that is not a git repository
+ * (kustomize tries those with git, which renderers do not have: github.com, gitlab.com,
+ * bitbucket.org, `.git`, `_git/`, `?ref=`, `//` subdirectories).
+ */
+function isRemoteFile(ref: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(ref);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  if (/^(www\.)?(github\.com|gitlab\.com|bitbucket\.org)$/i.test(url.hostname)) return false;
+  return !/\.git(\/|$)|\/_git\/|\/\//.test(url.pathname) && !url.searchParams.has('ref');
 }
 
 /** The helmCharts with a repo, where kustomize (v5) looks for each before it runs `helm pull`. */

@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import type { KustomizeSource } from '../app-spec.ts';
 import type { ToolRunner } from '../ports.ts';
-import { checkKustomization, type KustomizeRemoteChart } from './check-kustomization.ts';
+import { checkKustomization, type KustomizeRemotes } from './check-kustomization.ts';
 import { findKustomization } from './detect-source-type.ts';
 import type { Rendered } from './errors.ts';
-import { stageKustomizeCharts } from './kustomize-charts.ts';
 import { parseManifests } from './parse-manifests.ts';
 import type { RenderLimits } from './render-limits.ts';
 import { repoRelative, scrubPaths } from './repo-path.ts';
 import { stageKustomizeEdits } from './stage-kustomize-edits.ts';
+import { stageKustomizeRemotes } from './stage-kustomize-remotes.ts';
 import { toolStopped } from './tool-stopped.ts';
 
 export interface RenderKustomizeInput {
@@ -17,7 +17,7 @@ export interface RenderKustomizeInput {
   appDir: string;
   tools: ToolRunner;
   limits: RenderLimits;
-  /** Where remote helmCharts are cached and staged (stageKustomizeCharts); without it they fail. */
+  /** Where remote helmCharts and resources are fetched to (stageKustomizeRemotes); without it they fail. */
   cacheDir?: string;
   /** Argo CD's spec.source.kustomize: applied to a mirror of the checkout (stageKustomizeEdits), then built there. */
   edits?: { kustomize: KustomizeSource; vars: Readonly<Record<string, string>>; scratchDir: string };
@@ -35,8 +35,9 @@ async function usesHelm(file: string, maxAliasCount: number): Promise<boolean> {
 
 /**
  * `kubectl kustomize <dir>` (with `--enable-helm` when the kustomization has helmCharts; the
- * runner puts our helm first on PATH; charts from a `repo` are downloaded by syncwave first,
- * stageKustomizeCharts, so helm never fetches). Remote bases need git and are not supported.
+ * runner puts our helm first on PATH). Charts from a `repo` and http(s) resources are
+ * downloaded by syncwave first (stageKustomizeRemotes), so neither kustomize nor helm fetches
+ * anything. Remote git bases need git and are not supported.
  * Local references are checked to stay in the checkout first (checkKustomization).
  */
 export async function renderKustomize(given: RenderKustomizeInput): Promise<Rendered> {
@@ -63,17 +64,22 @@ async function build(input: RenderKustomizeInput): Promise<Rendered> {
   const { limits } = input;
   const kustomization = await findKustomization(input.appDir);
   const file = repoRelative(input.repoDir, kustomization ?? input.appDir);
-  const remoteCharts: KustomizeRemoteChart[] = [];
-  const checked = await checkKustomization(input, remoteCharts);
+  const remotes: KustomizeRemotes = { charts: [], files: [] };
+  const checked = await checkKustomization(input, remotes);
   if (checked) return { ok: false, failure: checked };
-  const staged = remoteCharts.length
-    ? input.cacheDir
-      ? await stageKustomizeCharts({ ...input, cacheDir: input.cacheDir, charts: remoteCharts })
-      : ({
-          ok: false,
-          failure: { reason: 'tool-failed', file, detail: 'helmCharts with a repo need a cache directory' },
-        } as const)
-    : undefined;
+  const staged =
+    remotes.charts.length || remotes.files.length
+      ? input.cacheDir
+        ? await stageKustomizeRemotes({ ...input, cacheDir: input.cacheDir, remotes })
+        : ({
+            ok: false,
+            failure: {
+              reason: 'tool-failed',
+              file,
+              detail: 'remote charts and resources need a cache directory',
+            },
+          } as const)
+      : undefined;
   if (staged && !staged.ok) return staged;
   const args = ['kustomize', staged?.appDir ?? input.appDir];
   if (kustomization && (await usesHelm(kustomization, limits.maxAliasCount))) args.push('--enable-helm');

@@ -71,10 +71,16 @@ beforeAll(async () => {
       '/loopback-0.1.0.tgz': `${internalUrl}/loopback-0.1.0.tgz`,
       '/metadata-0.1.0.tgz': 'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
       '/looping-0.1.0.tgz': '/looping-0.1.0.tgz',
+      '/moved-cm.yaml': '/cm.yaml',
+      '/evil-cm.yaml': `${internalUrl}/cm.yaml`,
     },
   });
   // index.yaml recorded the digest of the real archive; serve another one under its name.
   await repo.replace('tampered-0.1.0.tgz', await packaged('fine'));
+  await repo.replace(
+    'cm.yaml',
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: remote }\ndata: { from: remote }\n',
+  );
 });
 afterAll(async () => {
   await repo?.close();
@@ -237,5 +243,56 @@ describe("hostile chart repositories in a Kustomization's helmCharts", () => {
       reason: 'path-outside-repo',
       file: 'apps/home/kustomization.yaml',
     });
+  });
+});
+
+describe("a Kustomization's http(s) resources, downloaded by syncwave for kustomize", () => {
+  async function withResources(name: string, resources: string[], limits = {}) {
+    const dir = join(tmp, `rcheckout-${name}`);
+    await mkdir(join(dir, 'apps', name), { recursive: true });
+    const text = `resources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
+    await writeFile(join(dir, 'apps', name, 'kustomization.yaml'), text);
+    const res = await renderApp(
+      makeApp(name, `apps/${name}`),
+      { dir, revision: 'r1' },
+      { tools, cacheDir: join(tmp, 'cache'), limits },
+    );
+    return { res, dir, text };
+  }
+
+  it('a resource on the allowed host (through a redirect there) renders; kustomize fetches nothing; the checkout is untouched', async () => {
+    const before = repo.requests.length;
+    const { res, dir, text } = await withResources('rfine', [`${repo.url}/moved-cm.yaml`]);
+    expect(res.ok, !res.ok ? res.error.message : '').toBe(true);
+    expect(res.ok && res.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ConfigMap/remote']);
+    expect(repo.requests.slice(before)).toEqual(['/moved-cm.yaml', '/cm.yaml']);
+    expect(repo.agents.slice(before).every((a) => a === 'syncwave')).toBe(true);
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(join(dir, 'apps/rfine/kustomization.yaml'), 'utf8')).toBe(text);
+    expect(await readdir(join(dir, 'apps/rfine'))).toEqual(['kustomization.yaml']);
+  });
+
+  it('a resource that redirects to loopback is refused naming the kustomization and the URL', async () => {
+    const before = internalRequests.length;
+    const { res } = await withResources('revil', [`${repo.url}/evil-cm.yaml`]);
+    expect(!res.ok && res.error).toMatchObject({
+      reason: 'network-refused',
+      file: 'apps/revil/kustomization.yaml',
+    });
+    expect(!res.ok && res.error.message).toContain(
+      `resource ${internalUrl}/cm.yaml: 127.0.0.1 is a loopback`,
+    );
+    expect(internalRequests).toHaveLength(before);
+  });
+
+  it('a resource past the repository file size limit is refused', async () => {
+    const { res } = await withResources('rbig', [`${repo.url}/cm.yaml`], { maxFileBytes: 64 });
+    expect(!res.ok && res.error).toMatchObject({
+      reason: 'limit-exceeded',
+      file: 'apps/rbig/kustomization.yaml',
+    });
+    expect(!res.ok && res.error.message).toContain(
+      `${repo.url}/cm.yaml: the answer is larger than the limit of 64 bytes`,
+    );
   });
 });
