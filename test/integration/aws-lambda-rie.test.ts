@@ -289,6 +289,11 @@ beforeAll(async () => {
     .replace(/^ {2}prod: .*$/m, '')
     .replaceAll('values-${env}.yaml', 'values-dev.yaml');
   await writeFile(join(repo.dir, 'syncwave.yaml'), config);
+  // The database app manages a Secret, as real apps do: the observer must be able to read it.
+  await repo.write(
+    'apps/database/secret.yaml',
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: postgres-auth\nstringData:\n  password: rie-test-not-a-secret\n',
+  );
   await repo.commitAll(`environment ${ENV}`);
   github = await startGithubStandIn({ repo: REPO, gitDir: repo.dir, token: GIT_TOKEN });
 
@@ -573,7 +578,10 @@ describe('the synthesized bundles on the Lambda runtime emulator', () => {
       source: 'aws.scheduler',
       time: new Date().toISOString(),
     });
-    expect(body, JSON.stringify(body)).toMatchObject({ environments: [{ env: ENV }] });
+    // Every app compared, the database's Secret included (the bootstrap RBAC lets the observer read
+    // Secrets; AmazonEKSViewPolicy alone would leave it Unknown with a 403).
+    expect(body, JSON.stringify(body)).toMatchObject({ environments: [{ env: ENV, unknown: [] }] });
+    expect(await cluster.get('v1', 'Secret', 'postgres-auth', ns('database'))).toBeDefined();
     const users = new Set(eks.seen.slice(seenBefore).map((s) => ('user' in s ? s.user : s.refused)));
     expect([...users]).toEqual([expect.stringMatching(/assumed-role\/EksAccessObserver/)]);
     // Its stuck-app records (DynamoDB) and topic went through with the stack's permissions.
