@@ -3,7 +3,7 @@
  * Emulator (Go module github.com/aws/aws-lambda-runtime-interface-emulator, built once into
  * ${SYNCWAVE_CACHE:-~/.cache/syncwave}/bin) starts Node 22 with AWS's Node.js runtime interface
  * client (npm `aws-lambda-ric`, the code of the nodejs runtime's /var/runtime; its native part,
- * aws-lambda-cpp and libcurl, is compiled from the package's sources on install, ~3 min, into
+ * aws-lambda-cpp and libcurl, is compiled from the package's sources on install, 3-8 minutes here, into
  * ${SYNCWAVE_CACHE}/lambda-ric-<version>), with nodejs22.x's contract and limits:
  *
  *   - the code at /var/task, read-only (a copy of the asset directory `cdk synth` wrote, bind-mounted
@@ -97,7 +97,7 @@ export function ensureRic(): Promise<string> {
     await rm(tmp, { recursive: true, force: true });
     await mkdir(tmp, { recursive: true });
     const t0 = Date.now();
-    process.stderr.write(`[rie] installing aws-lambda-ric@${RIC_VERSION} (native build, ~3 min)\n`);
+    process.stderr.write(`[rie] installing aws-lambda-ric@${RIC_VERSION} (native build: 3-8 min on 2 cores)\n`);
     try {
       await exec(
         'npm',
