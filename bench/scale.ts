@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchResult, result, resultTable } from './bench-result.ts';
+import { type RequestTally, requestCounts, tally } from './support/apiserver-metrics.ts';
 import { benchCluster } from './support/bench-cluster.ts';
 import { serveBench, until } from './support/serve-bench.ts';
 import { loadAverage, nameSuffix } from './support/stats.ts';
@@ -82,11 +83,27 @@ export async function run(opts: { apps?: number[]; kubeconfig?: string } = {}): 
       await allAt(await sb.push(`grow to ${n} apps`), n);
       version++;
       await writeApps(sb.repo.dir, 0, written, version);
-      const change = await sb.push(`change all ${n} ConfigMaps`);
-      const changeMs = (await allAt(change, n)) - change.sentAt;
+      // API requests to ConfigMaps and Namespaces by the whole push, from the API server's own counters.
+      const counted = async (
+        push: () => Promise<number>,
+      ): Promise<{ ms: number; requests: RequestTally }> => {
+        const before = await requestCounts(bc.api);
+        const ms = await push();
+        return { ms, requests: tally(before, await requestCounts(bc.api), ['configmaps', 'namespaces']) };
+      };
+      const changed = await counted(async () => {
+        const change = await sb.push(`change all ${n} ConfigMaps`);
+        return (await allAt(change, n)) - change.sentAt;
+      });
+      const changeMs = changed.ms;
       await writeFile(join(sb.repo.dir, 'syncwave.yaml'), config(n, ns, `no-op at ${n}`, sb.env));
-      const noop = await sb.push(`no-op for ${n} apps`);
-      const noopMs = (await allAt(noop, n)) - noop.sentAt;
+      const noop = await counted(async () => {
+        const pushed = await sb.push(`no-op for ${n} apps`);
+        return (await allAt(pushed, n)) - pushed.sentAt;
+      });
+      const noopMs = noop.ms;
+      const perApp = (t: RequestTally) =>
+        `${t.total} (${t.reads} reads, ${t.dryRuns} dry runs, ${t.writes} writes): ${(t.total / n).toFixed(2)} per app`;
       const rss = (await sb.peakRss()) / MIB;
       const how = `${n} one-ConfigMap apps through serve, ${await loadAverage()}`;
       rows.push(
@@ -112,6 +129,20 @@ export async function run(opts: { apps?: number[]; kubeconfig?: string } = {}): 
           `a push touching every app, nothing to write; ${how}`,
         ),
         result(
+          `scale/${n}-apps-requests-per-app`,
+          Math.round((changed.requests.total / n) * 100) / 100,
+          'requests',
+          undefined,
+          `API requests to ConfigMaps and Namespaces per app of the change push: ${perApp(changed.requests)}`,
+        ),
+        result(
+          `scale/${n}-apps-no-op-requests-per-app`,
+          Math.round((noop.requests.total / n) * 100) / 100,
+          'requests',
+          undefined,
+          `the same for the no-op push: ${perApp(noop.requests)}`,
+        ),
+        result(
           `scale/${n}-apps-peak-rss`,
           Math.round(rss),
           'MiB',
@@ -119,7 +150,9 @@ export async function run(opts: { apps?: number[]; kubeconfig?: string } = {}): 
           'serve VmHWM so far (target 300 MB = 286 MiB at 10,000)',
         ),
       );
-      console.log(`scale ${n}: change ${changeMs} ms, no-op ${noopMs} ms, peak RSS ${rss.toFixed(0)} MiB`);
+      console.log(
+        `scale ${n}: change ${changeMs} ms, ${perApp(changed.requests)}; no-op ${noopMs} ms, ${perApp(noop.requests)}; peak RSS ${rss.toFixed(0)} MiB`,
+      );
     }
     return rows;
   } finally {

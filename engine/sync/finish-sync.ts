@@ -1,5 +1,7 @@
 import { normalizeForDiff } from '../diff/normalize-for-diff.ts';
+import { assessHealth } from '../health/assess-health.ts';
 import type { Health, KubeObject, OperationPhase } from '../model.ts';
+import { groupOf } from '../object-key.ts';
 import type { SyncOperation, SyncPlan, TaskResult } from '../operation.ts';
 import type { InventoryEntry } from '../state.ts';
 import { updateAppState } from '../update-app-state.ts';
@@ -31,7 +33,7 @@ export async function finishSync(
   op: SyncOperation,
   f: FinishInput,
 ): Promise<SyncAppResult> {
-  const health = await finalHealth(ctx, f.plan, f.health);
+  const health = await finalHealth(ctx, f.plan, f.health, f.applied);
   const { history, state } = recordSync(ctx, op, { ...f, health });
   const entry = await ctx.state.appendHistory(history, ctx.historyLimit);
   state.lastOperation = {
@@ -74,20 +76,48 @@ export async function finishSync(
   };
 }
 
-/** One last look at every applied object so the recorded health is current. */
+/**
+ * Kinds whose health is only whether they exist (no status, no rule in assessHealth): the
+ * answer of the apply this sync just made is as current as another read of them.
+ */
+const STATUSLESS = new Set([
+  '/ConfigMap',
+  '/Secret',
+  '/ServiceAccount',
+  'rbac.authorization.k8s.io/Role',
+  'rbac.authorization.k8s.io/RoleBinding',
+  'rbac.authorization.k8s.io/ClusterRole',
+  'rbac.authorization.k8s.io/ClusterRoleBinding',
+]);
+
+/**
+ * One last look at every applied object so the recorded health is current. An object of a
+ * statusless kind that this sync wrote is judged by the apply's answer instead of a GET (a push
+ * over 300 one-ConfigMap apps read each ConfigMap again right after writing it; issue 13).
+ */
 async function finalHealth(
   ctx: SyncContext,
   plan: SyncPlan,
   known: Map<string, Health>,
+  applied: ReadonlyMap<string, KubeObject>,
 ): Promise<Map<string, Health>> {
-  const objects = plan.tasks.filter((t) => t.desired && !t.hook);
+  const answered = new Map<string, Health>();
+  const objects = plan.tasks.filter((t) => {
+    if (!t.desired || t.hook) return false;
+    const written = applied.get(t.key);
+    if (!written || !STATUSLESS.has(`${groupOf(t.apiVersion)}/${t.kind}`)) return true;
+    const { status, message } = assessHealth(written);
+    answered.set(t.key, message === undefined ? { status } : { status, message });
+    return false;
+  });
   try {
-    const seen = await observeHealth(ctx.cluster, objects);
+    const seen = objects.length ? await observeHealth(ctx.cluster, objects) : new Map();
     return new Map([
       ...known,
+      ...answered,
       ...[...seen].map(([k, h]) => [k, { status: h.status, message: h.message }] as const),
     ]);
   } catch {
-    return known;
+    return new Map([...known, ...answered]);
   }
 }
