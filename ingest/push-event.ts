@@ -19,6 +19,8 @@ export interface PushEvent {
   repoAliases: string[];
   /** The full ref, e.g. `refs/heads/main`. */
   ref: string;
+  /** The repository's default branch (what `HEAD` names), when the payload tells it. */
+  defaultBranch?: string;
   before: string;
   after: string;
   /** The branch was deleted: nothing to deploy. */
@@ -86,6 +88,10 @@ function changed(
   return { changedPaths: collectPaths(commits) };
 }
 
+function optional<K extends string>(key: K, value: string | undefined): { [k in K]?: string } {
+  return (value ? { [key]: value } : {}) as { [k in K]?: string };
+}
+
 export function parseGithubPush(payload: unknown): ParsePushResult {
   const base = baseFields(payload, 'GitHub');
   if (!base.ok) return base;
@@ -107,6 +113,7 @@ export function parseGithubPush(payload: unknown): ParsePushResult {
         .map(str)
         .filter((s): s is string => s !== undefined),
       ref: p.ref as string,
+      ...optional('defaultBranch', str(repository.default_branch) ?? str(repository.master_branch)),
       before,
       after,
       deleted,
@@ -149,6 +156,7 @@ export function parseGitlabPush(payload: unknown): ParsePushResult {
         .map(str)
         .filter((s): s is string => s !== undefined),
       ref: p.ref as string,
+      ...optional('defaultBranch', str(project.default_branch)),
       before,
       after,
       deleted: ZERO_SHA.test(after),

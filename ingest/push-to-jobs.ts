@@ -42,7 +42,11 @@ export function pushToJobs(input: PushToJobsInput): PushToJobsResult {
   if (input.repo !== undefined && !repoMatches(input.repo, push)) {
     return { ignored: `push to ${push.repo}, not the configured repository ${input.repo}` };
   }
-  const envs = input.environments.filter((e) => e.branch === branch);
+  // An environment bound to HEAD (an Application's `targetRevision: HEAD`) follows the default
+  // branch, as Argo CD's webhook handler does.
+  const envs = input.environments.filter(
+    (e) => e.branch === branch || (e.branch === 'HEAD' && push.defaultBranch === branch),
+  );
   if (envs.length === 0) return { ignored: `no environment is bound to branch ${branch}` };
   const enqueuedAt = input.now.toISOString();
   return {

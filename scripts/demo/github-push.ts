@@ -129,7 +129,13 @@ export async function sendGithubWebhook(opts: {
   };
   if (opts.secret !== null)
     headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', opts.secret).update(body).digest('hex')}`;
-  const res = await fetch(opts.url, { method: 'POST', headers, body });
+  // A pooled keep-alive connection (from a /healthz probe) that the server closes just as the POST
+  // goes out fails with ECONNRESET before the request was read: sent again, same delivery ID.
+  const post = () => fetch(opts.url, { method: 'POST', headers, body });
+  const res = await post().catch((e: Error & { cause?: { code?: string } }) => {
+    if (e.cause?.code === 'ECONNRESET' || e.cause?.code === 'UND_ERR_SOCKET') return post();
+    throw e;
+  });
   const text = await res.text();
   let parsed: WebhookAnswer['body'] = {};
   try {
