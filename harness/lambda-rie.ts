@@ -16,7 +16,8 @@
  *     memory size as the nodejs runtime's bootstrap does);
  *   - one process kept warm across invocations, as a warm container.
  *
- * Needs root (mount namespaces), Go, cmake and a C++ compiler (first builds), Node 22 (process.execPath).
+ * Needs root (mount namespaces; /var/task is created on the host, empty, as the mount point), Go,
+ * cmake and a C++ compiler (first builds), Node 22 (process.execPath).
  *
  *   const fn = await startLambda({ codeDir, handler: 'index.handler', environment, ... });
  *   const result = await fn.invoke(event);
