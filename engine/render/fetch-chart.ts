@@ -80,9 +80,21 @@ async function onlyDirectory(dir: string): Promise<string | undefined> {
  * digest, and it is unpacked (files and directories only) into
  * `<cacheDir>/helm/charts/<sha256 of repository, name, version>/`, where every later render of
  * that version finds it: an exact version then makes no request at all, a range only the one
- * that resolves it.
+ * that resolves it. Concurrent calls for the same chart and version share one fetch.
  */
-export async function fetchChart(chart: RemoteChart, deps: FetchChartDeps): Promise<FetchedChart> {
+export function fetchChart(chart: RemoteChart, deps: FetchChartDeps): Promise<FetchedChart> {
+  // Apps of a job render at once: renders asking for the same chart at the same time share one fetch.
+  const key = JSON.stringify([deps.cacheDir, chart.repoURL.trim(), chart.name, chart.version.trim()]);
+  const running = inFlight.get(key);
+  if (running) return running;
+  const fetching = fetchChartOnce(chart, deps).finally(() => inFlight.delete(key));
+  inFlight.set(key, fetching);
+  return fetching;
+}
+
+const inFlight = new Map<string, Promise<FetchedChart>>();
+
+async function fetchChartOnce(chart: RemoteChart, deps: FetchChartDeps): Promise<FetchedChart> {
   const ref = chartReference(chart);
   const file = `chart ${chart.name} from ${redactUrl(chart.repoURL)}`;
   const fail = (failure: RenderFailure): FetchedChart => ({ ok: false, failure });

@@ -73,7 +73,19 @@ describe('charts from a Helm repository', () => {
     expect(chartRepo.requests).toHaveLength(seen);
   });
 
-  it('syncwave.yaml helm: { chart, repoURL, version } needs no path; a range is resolved by helm', async () => {
+  it('renders of the same chart at the same time share one download', async () => {
+    const dir = await repo({ 'argocd/cache.yaml': application(chartRepo.url, '18.1.0') });
+    const loaded = await loadRepoConfig(dir);
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    const [app] = loaded.config.apps('default');
+    const fresh = { tools: deps.tools, cacheDir: join(scratch, 'cache-concurrent') };
+    const before = chartRepo.requests.length;
+    const results = await Promise.all([1, 2, 3].map(() => renderApp(app!, { dir, revision: 'r1' }, fresh)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(chartRepo.requests.slice(before)).toEqual(['/index.yaml', '/redis-18.1.0.tgz']);
+  });
+
+  it('syncwave.yaml helm: { chart, repoURL, version } needs no path; a range picks the highest version that fits', async () => {
     const dir = await repo({
       'syncwave.yaml': `environments:\n  dev: { branch: develop }\napps:\n  - name: cache\n    helm: { chart: redis, repoURL: "${chartRepo.url}", version: "18.x" }\n`,
     });
@@ -96,7 +108,7 @@ describe('charts from a Helm repository', () => {
     ]);
   });
 
-  it('the default render network policy refuses a chart repository on loopback, before helm runs', async () => {
+  it('the default render network policy refuses a chart repository on loopback, before any request', async () => {
     const dir = await repo({ 'argocd/cache.yaml': application(chartRepo.url, '18.1.0') });
     const loaded = await loadRepoConfig(dir);
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
