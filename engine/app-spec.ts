@@ -6,7 +6,12 @@ export interface IgnoreDifference {
   kind: string;
   name?: string;
   namespace?: string;
+  /** RFC 6901 pointers: `/spec/replicas`. */
   jsonPointers: string[];
+  /** jq path expressions: `.spec.template.spec.containers[] | select(.name == "istio-proxy")`. */
+  jqPathExpressions?: string[];
+  /** Fields these field managers own in the live object's managedFields: `kube-controller-manager`. */
+  managedFieldsManagers?: string[];
 }
 
 export interface SyncOptions {
@@ -22,6 +27,14 @@ export interface SyncOptions {
   force: boolean;
   /** ApplyOutOfSyncOnly=true: skip objects the dry run finds unchanged (always true in syncwave). */
   applyOutOfSyncOnly: boolean;
+  /** Replace=true: write objects with PUT (create when missing) instead of server-side apply. */
+  replace: boolean;
+  /** Validate=false: the API server ignores unknown and duplicate fields (fieldValidation=Ignore, else Strict). */
+  validate: boolean;
+  /** SkipDryRunOnMissingResource=true: an object whose kind is not served yet is not dry-run, even when its CRD is not in the app. */
+  skipDryRunOnMissingResource: boolean;
+  /** RespectIgnoreDifferences=true: fields under ignoreDifferences keep their live values when an existing object is written. */
+  respectIgnoreDifferences: boolean;
 }
 
 export interface SyncPolicy {

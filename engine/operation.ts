@@ -17,6 +17,19 @@ export interface SyncTask {
   live?: KubeObject;
   /** Set for hook resources (PreSync/Sync/PostSync/SyncFail). */
   hook?: { deletePolicies: Array<'HookSucceeded' | 'HookFailed' | 'BeforeHookCreation'> };
+  /** How the object is written (sync options of the app and the object); absent: server-side apply, validated. */
+  options?: TaskOptions;
+}
+
+/** The sync options that decide how one object is written (engine/plan/task-options.ts). */
+export interface TaskOptions {
+  /** PUT (create when missing) instead of server-side apply. */
+  replace: boolean;
+  /** Take over fields other managers own (with replace: delete and create). */
+  force: boolean;
+  /** false: fieldValidation=Ignore, else Strict. */
+  validate: boolean;
+  skipDryRunOnMissingResource: boolean;
 }
 
 /** A sync plan is data before it is action: print it, test it, then execute it. */

@@ -7,19 +7,31 @@ import type { Initiator, KubeObject, ObjectRef } from './model.ts';
 import type { SyncOperation } from './operation.ts';
 import type { AppState, EnvironmentState } from './state.ts';
 
+/**
+ * How the API server treats unknown or duplicate fields (its `fieldValidation`): Strict refuses
+ * the object, as kubectl does by default; Ignore drops them silently (Argo CD's Validate=false).
+ * Unset: the server's default (Warn: dropped, with a warning).
+ */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
 export interface ApplyOptions {
   dryRun: boolean;
   /** Take over conflicting fields from other managers. */
   force: boolean;
   /** Field manager, 'syncwave' unless told. */
   fieldManager?: string;
+  fieldValidation?: FieldValidation;
 }
 
 export interface CreateOptions {
   dryRun: boolean;
   /** Field manager, 'syncwave' unless told. */
   fieldManager?: string;
+  fieldValidation?: FieldValidation;
 }
+
+/** A replace (PUT): the object must carry the live object's metadata.resourceVersion. */
+export type ReplaceOptions = CreateOptions;
 
 export interface DeleteOptions {
   propagationPolicy: 'Foreground' | 'Background' | 'Orphan';
@@ -41,6 +53,11 @@ export interface Cluster {
    * with code 'Conflict' and reason 'AlreadyExists'. For hooks that run afresh on every sync.
    */
   create(obj: KubeObject, opts: CreateOptions): Promise<KubeObject>;
+  /**
+   * Replaces the object (PUT) with exactly the given one: fields it does not set are gone, whoever
+   * set them. Needs metadata.resourceVersion (a stale one throws a ClusterError with code 'Conflict').
+   */
+  replace(obj: KubeObject, opts: ReplaceOptions): Promise<KubeObject>;
   get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined>;
   list(
     apiVersion: string,

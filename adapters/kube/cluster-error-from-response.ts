@@ -22,7 +22,8 @@ export interface ErrorResponse {
 /** Turns an API server error answer (a Status object, usually) into a ClusterError. */
 export function clusterErrorFromResponse(response: ErrorResponse): ClusterError {
   const status = asStatus(response.body);
-  const code = codeOf(response.status);
+  // Server-side apply answers 500 when an object holds a field its schema does not declare: invalid, not an outage.
+  const code = isSchemaRefusal(response.status, status?.message) ? 'Invalid' : codeOf(response.status);
   const serverMessage =
     status?.message ?? (typeof response.body === 'string' ? response.body.trim() : undefined);
   const conflicts = code === 'Conflict' ? conflictsOf(status) : [];
@@ -93,6 +94,11 @@ export function clusterErrorFromResponse(response: ErrorResponse): ClusterError 
         advice: 'see the API server message; report it if it persists',
       });
   }
+}
+
+/** A server-side apply the API server could not type against the kind's schema (an undeclared field). */
+function isSchemaRefusal(httpStatus: number, message: string | undefined): boolean {
+  return httpStatus === 500 && /failed to create typed patch object/.test(message ?? '');
 }
 
 function codeOf(httpStatus: number): ClusterErrorCode {

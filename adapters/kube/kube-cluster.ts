@@ -5,6 +5,7 @@ import type {
   DeleteOptions,
   KindInfo,
   KubeObject,
+  ReplaceOptions,
 } from '../../engine/index.ts';
 import { clusterErrorFromResponse } from './cluster-error-from-response.ts';
 import { ClusterError } from './errors.ts';
@@ -102,6 +103,7 @@ export class KubeCluster implements Cluster {
         fieldManager: opts.fieldManager ?? this.#fieldManager,
         force: String(opts.force),
         dryRun: opts.dryRun ? 'All' : undefined,
+        fieldValidation: opts.fieldValidation,
       },
       body: obj,
       contentType: 'application/apply-patch+yaml',
@@ -121,6 +123,7 @@ export class KubeCluster implements Cluster {
       query: {
         fieldManager: opts.fieldManager ?? this.#fieldManager,
         dryRun: opts.dryRun ? 'All' : undefined,
+        fieldValidation: opts.fieldValidation,
       },
       body: obj,
       object,
@@ -130,6 +133,30 @@ export class KubeCluster implements Cluster {
       return response.body as KubeObject;
     if (response.status === 404) this.#discovery.forget(obj.apiVersion);
     throw clusterErrorFromResponse({ object, verb: 'create', ...response });
+  }
+
+  async replace(obj: KubeObject, opts: ReplaceOptions): Promise<KubeObject> {
+    const { info, namespace, object } = await this.#locate(obj, 'replace');
+    const response = await this.#http.request({
+      method: 'PUT',
+      path: resourcePath({
+        apiVersion: obj.apiVersion,
+        resource: info.resource,
+        namespace,
+        name: obj.metadata.name,
+      }),
+      query: {
+        fieldManager: opts.fieldManager ?? this.#fieldManager,
+        dryRun: opts.dryRun ? 'All' : undefined,
+        fieldValidation: opts.fieldValidation,
+      },
+      body: obj,
+      object,
+      verb: 'replace',
+    });
+    if (response.status === 200 || response.status === 201) return response.body as KubeObject;
+    if (response.status === 404) this.#discovery.forget(obj.apiVersion);
+    throw clusterErrorFromResponse({ object, verb: 'replace', ...response });
   }
 
   async get(

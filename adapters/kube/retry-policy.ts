@@ -35,12 +35,21 @@ interface StatusBody {
 }
 
 /**
- * Whether an answer is worth asking again, the one place that decides: 429 and 5xx (but 501),
+ * Whether an answer is worth asking again, the one place that decides: 429 and 5xx (but 501, and
+ * the 500 of a server-side apply holding a field its schema does not declare),
  * and a 409 that is a race (the object changed under the request). A 409 that is a
  * server-side apply conflict with another field manager, or AlreadyExists, is final, as is
  * every other 4xx (an invalid object, a refusal): it fails at once with the server's message.
  */
 export function isRetryableAnswer(status: number, body: unknown): boolean {
+  const message = (body as { message?: unknown } | null)?.message;
+  // Server-side apply of a field the schema does not declare: a 500 that never goes away.
+  if (
+    status === 500 &&
+    typeof message === 'string' &&
+    message.includes('failed to create typed patch object')
+  )
+    return false;
   if (isRetryableStatus(status)) return true;
   if (status !== 409) return false;
   const s = (typeof body === 'object' && body !== null ? body : {}) as StatusBody;

@@ -4,7 +4,7 @@ import type { Environment } from '../model.ts';
 import type { ArgoSource } from './argo-source.ts';
 import { pickSource } from './argo-sources.ts';
 import { formatIssues } from './format-issues.ts';
-import { kustomizeSchema, type RawApp } from './schema.ts';
+import { ignoreDifferenceSchema, kustomizeSchema, type RawApp } from './schema.ts';
 
 export interface ArgoApplication {
   apiVersion?: string;
@@ -24,6 +24,8 @@ export interface ArgoApplication {
       name?: string;
       namespace?: string;
       jsonPointers?: string[];
+      jqPathExpressions?: string[];
+      managedFieldsManagers?: string[];
     }>;
   };
 }
@@ -67,6 +69,8 @@ export function applicationToRawApp(
   const kustomize = source.kustomize === undefined ? undefined : kustomizeSchema.safeParse(source.kustomize);
   if (kustomize && !kustomize.success)
     return { problems: formatIssues(kustomize.error, `${where}: spec.source.kustomize.`) };
+  const ignore = readIgnoreDifferences(doc.spec?.ignoreDifferences ?? [], where);
+  if (ignore.problems.length) return { problems: ignore.problems };
   const annotations = doc.metadata.annotations ?? {};
   const wave = Number.parseInt(annotations['argocd.argoproj.io/sync-wave'] ?? '0', 10);
   const helm = source.helm;
@@ -101,15 +105,7 @@ export function applicationToRawApp(
       automated: doc.spec?.syncPolicy?.automated ?? undefined,
       syncOptions: doc.spec?.syncPolicy?.syncOptions,
     },
-    ignoreDifferences: doc.spec?.ignoreDifferences
-      ?.filter((d) => d.jsonPointers?.length)
-      .map((d) => ({
-        group: d.group,
-        kind: d.kind,
-        name: d.name,
-        namespace: d.namespace,
-        jsonPointers: d.jsonPointers ?? [],
-      })),
+    ignoreDifferences: ignore.rules,
     paths: annotations['argocd.argoproj.io/manifest-generate-paths']
       ?.split(';')
       .map((p) => p.trim())
@@ -118,6 +114,23 @@ export function applicationToRawApp(
   };
   const targetRevision = chart ? refBranch : source.targetRevision;
   return { app, targetRevision, repoURL: source.repoURL, problems: [] };
+}
+
+/** The rules that ignore something (Argo CD accepts empty ones, which ignore nothing), each checked. */
+function readIgnoreDifferences(
+  entries: unknown[],
+  where: string,
+): { rules: NonNullable<RawApp['ignoreDifferences']>; problems: string[] } {
+  const rules: NonNullable<RawApp['ignoreDifferences']> = [];
+  const problems: string[] = [];
+  entries.forEach((entry, i) => {
+    const e = (entry ?? {}) as Record<string, unknown[] | undefined>;
+    if (!e.jsonPointers?.length && !e.jqPathExpressions?.length && !e.managedFieldsManagers?.length) return;
+    const parsed = ignoreDifferenceSchema.safeParse(entry);
+    if (parsed.success) rules.push(parsed.data);
+    else problems.push(...formatIssues(parsed.error, `${where}: spec.ignoreDifferences[${i}].`));
+  });
+  return { rules, problems };
 }
 
 /** Whether an Application's targetRevision selects an environment. */

@@ -128,7 +128,10 @@ export function resolveApp(app: RawApp, env: Environment): AppSpec | undefined {
     },
     ...(app.kustomize ? { kustomize: resolveKustomize(app.kustomize) } : {}),
     syncPolicy: resolveSyncPolicy(app.syncPolicy, over?.syncPolicy),
-    ignoreDifferences: app.ignoreDifferences ?? [],
+    ignoreDifferences: (app.ignoreDifferences ?? []).map((d) => ({
+      ...d,
+      jsonPointers: d.jsonPointers ?? [],
+    })),
     extraPaths: (app.paths ?? []).map(normalizePath),
     declaredIn: 'syncwave.yaml',
   };

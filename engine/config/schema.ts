@@ -78,13 +78,20 @@ export const kustomizeSchema = z.strictObject({
   apiVersions: z.array(z.string()).optional(),
 });
 
-const ignoreDifferenceSchema = z.strictObject({
-  group: z.string().optional(),
-  kind: z.string().min(1),
-  name: z.string().optional(),
-  namespace: z.string().optional(),
-  jsonPointers: z.array(z.string().startsWith('/')).min(1),
-});
+export const ignoreDifferenceSchema = z
+  .strictObject({
+    group: z.string().optional(),
+    kind: z.string().min(1),
+    name: z.string().optional(),
+    namespace: z.string().optional(),
+    jsonPointers: z.array(z.string().startsWith('/')).optional(),
+    jqPathExpressions: z.array(z.string().min(1)).optional(),
+    managedFieldsManagers: z.array(z.string().min(1)).optional(),
+  })
+  .refine(
+    (d) => Boolean(d.jsonPointers?.length || d.jqPathExpressions?.length || d.managedFieldsManagers?.length),
+    'give jsonPointers, jqPathExpressions or managedFieldsManagers',
+  );
 
 const dnsLabel = z
   .string()

@@ -7,6 +7,10 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   prunePropagationPolicy: 'foreground',
   force: false,
   applyOutOfSyncOnly: true,
+  replace: false,
+  validate: true,
+  skipDryRunOnMissingResource: false,
+  respectIgnoreDifferences: false,
 };
 
 const KNOWN = [
@@ -48,8 +52,19 @@ export function parseSyncOptions(
         options.pruneLast = flag;
         break;
       case 'Force':
-      case 'Replace':
         options.force = flag;
+        break;
+      case 'Replace':
+        options.replace = flag;
+        break;
+      case 'Validate':
+        options.validate = value.toLowerCase() !== 'false';
+        break;
+      case 'SkipDryRunOnMissingResource':
+        options.skipDryRunOnMissingResource = flag;
+        break;
+      case 'RespectIgnoreDifferences':
+        options.respectIgnoreDifferences = flag;
         break;
       case 'ApplyOutOfSyncOnly':
         options.applyOutOfSyncOnly = flag;

@@ -56,9 +56,11 @@ export function diffObject(
   const { apiVersion, kind } = subject;
   const { namespace, name } = subject.metadata;
   // Desired first, as Argo CD masks (target, live): Git's value is ++++++++, a live one that differs is longer.
+  // The live object's managedFields decide which fields ignored managers own, on both sides.
+  const normalize = { ignore: opts.ignore, owner: live };
   const [after, before] = hideSecretData([
-    predicted ? normalizeForDiff(predicted, opts) : undefined,
-    live ? normalizeForDiff(live, opts) : undefined,
+    predicted ? normalizeForDiff(predicted, normalize) : undefined,
+    live ? normalizeForDiff(live, normalize) : undefined,
   ]);
   const paths = before && after ? changedPaths(before, after) : [];
   const change: DiffChange = !before

@@ -43,8 +43,8 @@ function walk(desired: unknown, live: unknown, path: string, out: string[]): voi
  * runs on LISTed objects; the exact comparison is the server-side dry run of a sync.
  */
 export function liveDiffers(desired: KubeObject, live: KubeObject, opts: NormalizeOptions = {}): string[] {
-  const d = normalizeForDiff(secretData(desired), opts);
-  const l = normalizeForDiff(live, opts);
+  const d = normalizeForDiff(secretData(desired), { ...opts, owner: live });
+  const l = normalizeForDiff(live, { ...opts, owner: live });
   const out: string[] = [];
   for (const [k, v] of Object.entries(d)) {
     if (k === 'apiVersion' || k === 'kind') continue;

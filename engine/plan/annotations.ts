@@ -72,3 +72,9 @@ export function prunable(obj: KubeObject): boolean {
   const opts = objectSyncOptions(obj);
   return opts.get('Prune')?.toLowerCase() !== 'false' && opts.get('Delete')?.toLowerCase() !== 'false';
 }
+
+/** Argo CD's `argocd.argoproj.io/compare-options: IgnoreExtraneous`: an object Git no longer holds does not make its app OutOfSync. */
+export function ignoresExtraneous(obj: KubeObject): boolean {
+  const raw = annotation(obj, ANNOTATION.compareOptions) ?? '';
+  return raw.split(',').some((o) => o.trim() === 'IgnoreExtraneous');
+}

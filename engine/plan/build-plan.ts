@@ -1,9 +1,12 @@
+import type { IgnoreDifference, SyncOptions } from '../app-spec.ts';
+import { withIgnoredFromLive } from '../diff/with-ignored-from-live.ts';
 import type { KubeObject, PlanAction, SyncPhase } from '../model.ts';
 import { describeObject, keyOf, objectKey } from '../object-key.ts';
 import type { SyncPlan, SyncTask } from '../operation.ts';
 import type { InventoryEntry } from '../state.ts';
 import { hookDeletePoliciesOf, hookPhasesOf, prunable, waveOf } from './annotations.ts';
 import { compareTasks } from './compare-tasks.ts';
+import { taskOptionsOf } from './task-options.ts';
 
 export interface PlanInput {
   env: string;
@@ -21,6 +24,10 @@ export interface PlanInput {
   prune: { allowed: boolean; reason?: string };
   /** True when a live object carries this app's tracking id. */
   ownedByApp(live: KubeObject): boolean;
+  /** The app's sync options: with the objects' own, how each is written (Replace, Force, Validate). */
+  syncOptions?: Partial<SyncOptions>;
+  /** The app's ignoreDifferences: with RespectIgnoreDifferences=true, their fields keep live values on write. */
+  ignoreDifferences?: readonly IgnoreDifference[];
 }
 
 function describePaths(paths: readonly string[]): string {
@@ -34,6 +41,8 @@ function desiredTasks(input: PlanInput): SyncTask[] {
   const tasks: SyncTask[] = [];
   for (const obj of input.desired) {
     const key = keyOf(obj);
+    const live = input.live.get(key);
+    const respect = input.syncOptions?.respectIgnoreDifferences && live && input.ignoreDifferences?.length;
     const base = {
       key,
       apiVersion: obj.apiVersion,
@@ -41,8 +50,8 @@ function desiredTasks(input: PlanInput): SyncTask[] {
       namespace: obj.metadata.namespace,
       name: obj.metadata.name,
       wave: waveOf(obj),
-      desired: obj,
-      live: input.live.get(key),
+      desired: respect ? withIgnoredFromLive(obj, live, input.ignoreDifferences ?? []) : obj,
+      live,
     };
     const hooks = hookPhasesOf(obj);
     if (hooks) {
@@ -76,7 +85,13 @@ function desiredTasks(input: PlanInput): SyncTask[] {
         reason = describePaths(paths);
       }
     }
-    tasks.push({ ...base, phase: 'Sync' as SyncPhase, action, reason });
+    tasks.push({
+      ...base,
+      phase: 'Sync' as SyncPhase,
+      action,
+      reason,
+      options: taskOptionsOf(obj, base.live, input.syncOptions),
+    });
   }
   return tasks;
 }

@@ -19,6 +19,13 @@ export function dryRunOnly(cluster: Cluster): Cluster {
         );
       return cluster.apply(obj, opts);
     },
+    async replace(obj, opts) {
+      if (!opts.dryRun)
+        throw new PreviewWriteError(
+          `${obj.kind}/${obj.metadata.name}: a preview replaces with dryRun only; this is a bug in syncwave`,
+        );
+      return cluster.replace(obj, opts);
+    },
     async create(obj) {
       throw new PreviewWriteError(
         `${obj.kind}/${obj.metadata.name ?? obj.metadata.generateName}: a preview never creates; this is a bug in syncwave`,

@@ -21,7 +21,7 @@ export function unchangedSinceApplied(
   return record.hash === desiredHash(desired);
 }
 
-/** A Cluster that keeps the answer of every real (not dry-run) apply, by object key. */
+/** A Cluster that keeps the answer of every real (not dry-run) apply, replace or named create, by object key. */
 export function recordingApplies(cluster: Cluster): { cluster: Cluster; applied: Map<string, KubeObject> } {
   const applied = new Map<string, KubeObject>();
   const recording: Cluster = {
@@ -30,7 +30,16 @@ export function recordingApplies(cluster: Cluster): { cluster: Cluster; applied:
       if (!opts.dryRun) applied.set(keyOf(obj), out);
       return out;
     },
-    create: (obj, opts) => cluster.create(obj, opts),
+    create: async (obj, opts) => {
+      const out = await cluster.create(obj, opts);
+      if (!opts.dryRun && obj.metadata.name) applied.set(keyOf(obj), out);
+      return out;
+    },
+    replace: async (obj, opts) => {
+      const out = await cluster.replace(obj, opts);
+      if (!opts.dryRun) applied.set(keyOf(obj), out);
+      return out;
+    },
     get: (apiVersion, kind, name, namespace) => cluster.get(apiVersion, kind, name, namespace),
     list: (apiVersion, kind, opts) => cluster.list(apiVersion, kind, opts),
     delete: (apiVersion, kind, name, namespace, opts) =>

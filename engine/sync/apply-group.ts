@@ -1,9 +1,10 @@
 import pLimit from 'p-limit';
-import { EngineError, errorMessage } from '../errors.ts';
+import { clusterErrorCode, EngineError, errorMessage } from '../errors.ts';
 import type { KubeObject } from '../model.ts';
 import { describeObject } from '../object-key.ts';
 import type { SyncTask, TaskResult } from '../operation.ts';
 import type { Clock, Cluster } from '../ports.ts';
+import { applyUnvalidated } from './apply-unvalidated.ts';
 import { createGeneratedHook, HOOK_GENERATE_NAME } from './generated-hooks.ts';
 
 export interface ApplyGroupOptions {
@@ -56,6 +57,76 @@ async function recreateHook(task: SyncTask, opts: ApplyGroupOptions): Promise<vo
   );
 }
 
+/**
+ * Writes one object as its sync options say: server-side apply (Strict field validation unless
+ * Validate=false), or with Replace=true a PUT of exactly the desired object (a create when it is
+ * missing; with Force=true a delete and create, as `kubectl replace --force`, except for CRDs and
+ * Namespaces, whose deletion would take everything in them). A kind the API server did not
+ * serve when discovery was read is looked up once more (SkipDryRunOnMissingResource: its CRD may
+ * have come meanwhile).
+ */
+async function write(
+  task: SyncTask,
+  desired: KubeObject,
+  opts: ApplyGroupOptions,
+  retried = false,
+): Promise<'created' | 'written'> {
+  const options = task.options;
+  const fieldValidation = options?.validate === false ? 'Ignore' : 'Strict';
+  try {
+    if (!options?.replace) {
+      const force =
+        opts.force || Boolean(options?.force) || (task.live !== undefined && opts.ownedByApp(task.live));
+      if (options?.validate === false)
+        await applyUnvalidated(opts.cluster, desired, task.live, { dryRun: false, force });
+      else await opts.cluster.apply(desired, { dryRun: false, force, fieldValidation });
+      return 'written';
+    }
+    return await replace(task, desired, { ...opts, fieldValidation });
+  } catch (error) {
+    if (retried || clusterErrorCode(error) !== 'UnknownKind') throw error;
+    await opts.cluster.kindInfo(task.apiVersion, task.kind, { refresh: true });
+    return write(task, desired, opts, true);
+  }
+}
+
+async function replace(
+  task: SyncTask,
+  desired: KubeObject,
+  opts: ApplyGroupOptions & { fieldValidation: 'Strict' | 'Ignore' },
+): Promise<'created' | 'written'> {
+  const { cluster, fieldValidation } = opts;
+  const live = await cluster.get(task.apiVersion, task.kind, task.name, task.namespace);
+  if (!live) {
+    await cluster.create(desired, { dryRun: false, fieldValidation });
+    return 'created';
+  }
+  const recreate =
+    task.options?.force && task.kind !== 'CustomResourceDefinition' && task.kind !== 'Namespace';
+  if (recreate) {
+    await cluster.delete(task.apiVersion, task.kind, task.name, task.namespace, {
+      propagationPolicy: 'Foreground',
+    });
+    const gone = await waitUntil(
+      opts.clock,
+      60_000,
+      async () => !(await cluster.get(task.apiVersion, task.kind, task.name, task.namespace)),
+    );
+    if (!gone)
+      throw new EngineError(
+        `${describeObject(task)}: still there 60s after its deletion (Replace=true with Force=true deletes and creates it)`,
+      );
+    await cluster.create(desired, { dryRun: false, fieldValidation });
+    return 'written';
+  }
+  const put = {
+    ...desired,
+    metadata: { ...desired.metadata, resourceVersion: live.metadata.resourceVersion },
+  };
+  await cluster.replace(put, { dryRun: false, fieldValidation });
+  return 'written';
+}
+
 async function applyTask(task: SyncTask, opts: ApplyGroupOptions): Promise<TaskResult> {
   if (task.action === 'unchanged') return { key: task.key, outcome: 'unchanged' };
   if (!task.desired) return { key: task.key, outcome: 'skipped', message: 'nothing to apply' };
@@ -63,8 +134,7 @@ async function applyTask(task: SyncTask, opts: ApplyGroupOptions): Promise<TaskR
     return createGeneratedHook(task, opts);
   try {
     if (task.hook) await recreateHook(task, opts);
-    const force = opts.force || (task.live !== undefined && opts.ownedByApp(task.live));
-    await opts.cluster.apply(task.desired, { dryRun: false, force });
+    const written = await write(task, task.desired, opts);
     if (task.kind === 'CustomResourceDefinition') {
       const ok = await waitUntil(opts.clock, CRD_ESTABLISH_TIMEOUT_MS, async () =>
         established(await opts.cluster.get(task.apiVersion, task.kind, task.name)),
@@ -83,7 +153,10 @@ async function applyTask(task: SyncTask, opts: ApplyGroupOptions): Promise<TaskR
       for (const v of spec.versions ?? [])
         await opts.cluster.kindInfo(`${spec.group}/${v.name}`, spec.names?.kind ?? '', { refresh: true });
     }
-    return { key: task.key, outcome: task.action === 'create' && !task.live ? 'created' : 'configured' };
+    return {
+      key: task.key,
+      outcome: written === 'created' || (task.action === 'create' && !task.live) ? 'created' : 'configured',
+    };
   } catch (error) {
     const message = errorMessage(error);
     return {

@@ -89,6 +89,7 @@ export function coalescedReads(cluster: Cluster): Cluster {
   return {
     apply: (obj, opts) => cluster.apply(obj, opts),
     create: (obj, opts) => cluster.create(obj, opts),
+    replace: (obj, opts) => cluster.replace(obj, opts),
     delete: (apiVersion, kind, name, namespace, opts) =>
       cluster.delete(apiVersion, kind, name, namespace, opts),
     kindInfo: (apiVersion, kind, opts) => cluster.kindInfo(apiVersion, kind, opts),

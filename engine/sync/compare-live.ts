@@ -1,14 +1,16 @@
 import pLimit from 'p-limit';
-import type { IgnoreDifference } from '../app-spec.ts';
+import type { IgnoreDifference, SyncOptions } from '../app-spec.ts';
 import { diffObject, type ObjectDiff } from '../diff/diff-object.ts';
 import { clusterErrorCode, errorMessage } from '../errors.ts';
 import type { KubeObject } from '../model.ts';
-import { describeObject, objectKey } from '../object-key.ts';
+import { describeObject, groupOf, objectKey } from '../object-key.ts';
 import { hookPhasesOf } from '../plan/annotations.ts';
+import { taskOptionsOf } from '../plan/task-options.ts';
 import type { Cluster } from '../ports.ts';
 import { parseTrackingId, TRACKING_ANNOTATION } from '../render/tracking.ts';
 import type { AppliedRecord, InventoryEntry } from '../state.ts';
 import { unchangedSinceApplied } from './applied-records.ts';
+import { applyUnvalidated } from './apply-unvalidated.ts';
 import { readLive } from './read-live.ts';
 
 export interface Comparison {
@@ -31,6 +33,38 @@ export interface CompareOptions {
   applied?: Readonly<Record<string, AppliedRecord>>;
   /** Namespaces this sync creates (CreateNamespace=true): nothing in them can be dry-run before. */
   creates?: { namespaces: readonly string[] };
+  /** The app's sync options: Replace, Validate and SkipDryRunOnMissingResource change the dry run. */
+  syncOptions?: Partial<SyncOptions>;
+}
+
+/** `group/Kind` of every CustomResourceDefinition among the desired objects. */
+function crdKinds(desired: readonly KubeObject[]): Set<string> {
+  const out = new Set<string>();
+  for (const o of desired) {
+    if (o.kind !== 'CustomResourceDefinition') continue;
+    const spec = o.spec as { group?: string; names?: { kind?: string } } | undefined;
+    out.add(`${spec?.group}/${spec?.names?.kind}`);
+  }
+  return out;
+}
+
+/** A dry run of the write the sync would make: server-side apply, or a replace (PUT) with Replace=true. */
+function dryRun(
+  cluster: Cluster,
+  obj: KubeObject,
+  live: KubeObject | undefined,
+  opts: { force: boolean; replace: boolean; validate: boolean },
+): Promise<KubeObject> {
+  const fieldValidation = opts.validate ? 'Strict' : 'Ignore';
+  if (opts.replace && live) {
+    const withVersion = {
+      ...obj,
+      metadata: { ...obj.metadata, resourceVersion: live.metadata.resourceVersion },
+    };
+    return cluster.replace(withVersion, { dryRun: true, fieldValidation });
+  }
+  if (!opts.validate) return applyUnvalidated(cluster, obj, live, { dryRun: true, force: opts.force });
+  return cluster.apply(obj, { dryRun: true, force: opts.force, fieldValidation });
 }
 
 function entryOf(obj: KubeObject): InventoryEntry {
@@ -73,6 +107,7 @@ export async function compareLive(
   for (const e of [...desired.map(entryOf), ...inventory]) refs.set(objectKey(e), e);
   result.live = await readLive(cluster, [...refs.values()], opts.concurrency);
   const absent = absentNamespaces(desired, result.live, opts.creates?.namespaces ?? []);
+  const crds = crdKinds(desired);
   await Promise.all(
     desired
       .filter((obj) => !hookPhasesOf(obj))
@@ -95,16 +130,29 @@ export async function compareLive(
             result.drift.set(key, []);
             return;
           }
+          const options = taskOptionsOf(obj, live, opts.syncOptions);
           try {
-            const force = opts.force || (live !== undefined && opts.ownedByApp(live));
-            const predicted = await cluster.apply(obj, { dryRun: true, force });
+            const force = opts.force || options.force || (live !== undefined && opts.ownedByApp(live));
+            const predicted = await dryRun(cluster, obj, live, { ...options, force });
             if (!live) return;
             const diff = diffObject(live, predicted, { ignore: opts.ignoreDifferences });
             result.diffs.set(key, diff);
             result.drift.set(key, diff.paths);
           } catch (error) {
             const code = clusterErrorCode(error);
-            if (!live && (code === 'NotFound' || code === 'UnknownKind')) return;
+            if (!live && code === 'NotFound') return;
+            // A kind not served yet: its CRD comes in this sync, or the app says something else installs it.
+            const kind = `${groupOf(obj.apiVersion)}/${obj.kind}`;
+            if (!live && code === 'UnknownKind' && (crds.has(kind) || options.skipDryRunOnMissingResource))
+              return;
+            if (!live && code === 'UnknownKind') {
+              result.rejected.push({
+                key,
+                code,
+                message: `${describeObject(entryOf(obj))}: the API server does not serve kind ${obj.kind} of ${obj.apiVersion} and its CustomResourceDefinition is not in this app; add the CRD to the app (an earlier wave), or set SkipDryRunOnMissingResource=true if something else installs it during the sync`,
+              });
+              return;
+            }
             const message = errorMessage(error);
             result.rejected.push({
               key,

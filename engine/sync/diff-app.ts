@@ -2,7 +2,7 @@ import type { AppSpec } from '../app-spec.ts';
 import { diffObject, type ObjectDiff } from '../diff/diff-object.ts';
 import type { KubeObject } from '../model.ts';
 import { keyOf, objectKey } from '../object-key.ts';
-import { hookPhasesOf } from '../plan/annotations.ts';
+import { hookPhasesOf, ignoresExtraneous } from '../plan/annotations.ts';
 import type { Cluster, StateStore } from '../ports.ts';
 import { compareLive } from './compare-live.ts';
 import { ownedByApp, ownedOrAdoptable } from './owned-by-app.ts';
@@ -35,9 +35,11 @@ export async function diffApp(
     concurrency: 8,
     ignoreDifferences: app.ignoreDifferences,
     ownedByApp: ownedOrAdoptable(app),
+    syncOptions: app.syncPolicy.syncOptions,
   });
   const out: ObjectDiff[] = [];
   const desiredKeys = new Set<string>();
+  const extraneous = new Set<ObjectDiff>();
   for (const obj of objects) {
     if (hookPhasesOf(obj)) continue;
     const key = keyOf(obj);
@@ -50,13 +52,15 @@ export async function diffApp(
     const live = cmp.live.get(key);
     if (desiredKeys.has(key) || !live) continue;
     if (!ownedByApp(app)(live)) continue;
-    out.push(diffObject(live, undefined, { ignore: app.ignoreDifferences }));
+    const diff = diffObject(live, undefined, { ignore: app.ignoreDifferences });
+    out.push(diff);
+    if (ignoresExtraneous(live)) extraneous.add(diff);
   }
   return {
     app: app.name,
     env: app.env.name,
     objects: out,
     rejected: cmp.rejected,
-    outOfSync: out.some((d) => d.change !== 'unchanged') || cmp.rejected.length > 0,
+    outOfSync: out.some((d) => d.change !== 'unchanged' && !extraneous.has(d)) || cmp.rejected.length > 0,
   };
 }

@@ -49,6 +49,7 @@ export async function planSync(
     ownedByApp: ownedOrAdoptable(ctx.app),
     applied: ctx.request.dryRun ? undefined : prior?.applied,
     creates: { namespaces: newNamespace ? [newNamespace.metadata.name] : [] },
+    syncOptions: ctx.app.syncPolicy.syncOptions,
   });
   const plan = buildPlan({
     env: ctx.app.env.name,
@@ -60,6 +61,8 @@ export async function planSync(
     inventory,
     prune: pruneAllowed(ctx, { desiredCount: objects.length, inventoryCount: inventory.length }),
     ownedByApp: ownedByApp(ctx.app),
+    syncOptions: ctx.app.syncPolicy.syncOptions,
+    ignoreDifferences: ctx.app.ignoreDifferences,
   });
   return { prior, inventory, desired: objects, createNamespace, newNamespace, comparison, plan };
 }

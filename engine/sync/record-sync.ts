@@ -3,6 +3,7 @@ import type { HistoryEntry, HistoryResource } from '../history.ts';
 import type { Health, OperationPhase, Outcome } from '../model.ts';
 import { objectKey } from '../object-key.ts';
 import type { SyncOperation, SyncPlan, TaskResult } from '../operation.ts';
+import { ignoresExtraneous } from '../plan/annotations.ts';
 import type { AppState, InventoryEntry, ResourceStatus } from '../state.ts';
 import type { SyncContext } from './sync-context.ts';
 
@@ -91,7 +92,13 @@ export function recordSync(
     health,
     resources: historyResources,
   };
-  const synced = finish.phase === 'Succeeded' && resources.every((r) => r.syncStatus === 'Synced');
+  // IgnoreExtraneous: an object kept in the cluster that Git no longer holds is still listed OutOfSync, but does not count.
+  const ignored = new Set(
+    finish.plan.tasks.filter((t) => !t.desired && t.live && ignoresExtraneous(t.live)).map((t) => t.key),
+  );
+  const synced =
+    finish.phase === 'Succeeded' &&
+    resources.every((r) => r.syncStatus === 'Synced' || ignored.has(objectKey(r)));
   const state: AppState = {
     env: ctx.app.env.name,
     app: ctx.app.name,

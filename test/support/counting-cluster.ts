@@ -22,6 +22,12 @@ export function countingCluster(cluster: Cluster): { cluster: Cluster; calls: Cl
       if (!opts.dryRun) calls.writes.push(name(obj.kind, obj.metadata.name ?? obj.metadata.generateName));
       return cluster.create(obj, opts);
     },
+    replace: (obj, opts) => {
+      (opts.dryRun ? calls.dryRuns : calls.writes).push(
+        `replace ${name(obj.kind, obj.metadata.name, obj.metadata.namespace)}`,
+      );
+      return cluster.replace(obj, opts);
+    },
     get: (apiVersion, kind, n, namespace) => {
       calls.reads += 1;
       return cluster.get(apiVersion, kind, n, namespace);
