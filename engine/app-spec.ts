@@ -71,7 +71,7 @@ export interface HelmSource {
   /** Inline values, merged after the value files. */
   values: Record<string, unknown>;
   /** --set style parameters (name=value), applied last. */
-  parameters: Array<{ name: string; value: string }>;
+  parameters: Array<{ name: string; value: string /** --set-string */; forceString?: boolean }>;
   /** Skip CRDs in the chart's crds/ directory. */
   skipCrds: boolean;
 }

@@ -10,7 +10,7 @@ export interface ArgoSource {
     ignoreMissingValueFiles?: boolean;
     values?: string;
     valuesObject?: Record<string, unknown>;
-    parameters?: Array<{ name: string; value: string }>;
+    parameters?: Array<{ name: string; value: string; forceString?: boolean }>;
     skipCrds?: boolean;
   };
   directory?: { recurse?: boolean; include?: string; exclude?: string };

@@ -61,6 +61,7 @@ function resolveHelm(app: RawApp, over: RawAppOverride | undefined, env: Environ
     parameters: [...(base.parameters ?? []), ...(o.parameters ?? [])].map((p) => ({
       name: p.name,
       value: String(p.value),
+      ...(p.forceString ? { forceString: true } : {}),
     })),
     skipCrds: o.skipCrds ?? base.skipCrds ?? false,
   };

@@ -30,7 +30,14 @@ const helmSchema = z.strictObject({
   ignoreMissingValueFiles: z.boolean().optional(),
   values: z.record(z.string(), z.unknown()).optional(),
   parameters: z
-    .array(z.strictObject({ name: z.string().min(1), value: z.union([z.string(), z.number(), z.boolean()]) }))
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        value: z.union([z.string(), z.number(), z.boolean()]),
+        /** `--set-string`: the value stays a string (Argo CD's forceString). */
+        forceString: z.boolean().optional(),
+      }),
+    )
     .optional(),
   skipCrds: z.boolean().optional(),
   /** A chart from a Helm chart repository or OCI registry (with repoURL and version), instead of `path`. */

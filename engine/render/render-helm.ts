@@ -119,7 +119,8 @@ export async function renderHelm(input: RenderHelmInput): Promise<Rendered> {
       await writeFile(inline, stringify(app.helm.values));
       args.push('--values', inline);
     }
-    for (const p of app.helm.parameters) args.push('--set', setArg(p.name, p.value));
+    for (const p of app.helm.parameters)
+      args.push(p.forceString ? '--set-string' : '--set', setArg(p.name, p.value));
 
     const prepared = await prepareChart({
       repoDir,

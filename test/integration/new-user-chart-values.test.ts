@@ -1,6 +1,6 @@
 // A chart whose values live outside it (test/fixtures/argocd-style/chart-values): `../../envs/...`
 // value files, one that is not committed with `ignoreMissingValueFiles: true`, `releaseName`, and
-// `helm.parameters` (one with a comma), read from an Application as Argo CD reads them.
+// `helm.parameters` (one with a comma, one with forceString), read from an Application as Argo CD reads them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { kubectlJson } from '../../scripts/demo/kubectl.ts';
@@ -43,6 +43,7 @@ describe('a chart with values elsewhere and ignoreMissingValueFiles', () => {
       greeting: 'hello, world',
       release: 'storefront',
       namespace: `${u.prefix}-web`,
+      build: '1234',
     });
 
     const sync = await u.sw('sync', '--env', 'default', ...u.cluster());
@@ -55,6 +56,7 @@ describe('a chart with values elsewhere and ignoreMissingValueFiles', () => {
       `${u.prefix}-web`,
     ]);
     expect(live.data?.greeting).toBe('hello, world');
+    expect(live.data?.build).toBe('1234');
     const diff = await u.sw('diff', '--env', 'default', ...u.cluster());
     expect(diff.code, diff.stdout + diff.stderr).toBe(0);
   });
