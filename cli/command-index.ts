@@ -34,7 +34,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'validate',
     term: 'validate [options]',
     description:
-      'check syncwave.yaml and render every app of every environment (for pull-request checks); exit 1 on any problem',
+      'check syncwave.yaml (or, without one, the Argo CD Applications) and render every app of every environment (for pull-request checks); exit 1 on any problem',
     load: async () => (await import('./commands/validate-command.ts')).registerValidate,
   },
   {

@@ -34,7 +34,7 @@ export function registerValidate(program: Command): void {
     program
       .command('validate')
       .description(
-        'check syncwave.yaml and render every app of every environment (for pull-request checks); exit 1 on any problem',
+        'check syncwave.yaml (or, without one, the Argo CD Applications) and render every app of every environment (for pull-request checks); exit 1 on any problem',
       )
       .option('--repo <url|path>', 'the GitOps repository', '.')
       .option('--revision <ref>', 'commit or branch to check', 'HEAD')

@@ -26,7 +26,9 @@ export function jobResultView(result: JobResult, opts: { verbose?: boolean } = {
     lines.push('', colours.bold(`${app.app}:`));
     for (const r of changed) {
       const name = `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
-      lines.push(`  ${statusColour(r.outcome)} ${name}${r.message ? ` - ${r.message}` : ''}`);
+      // Messages that start with the object's own name (`Job/ns/x: run of hook x-`) say it once.
+      const message = r.message?.startsWith(`${name}: `) ? r.message.slice(name.length + 2) : r.message;
+      lines.push(`  ${statusColour(r.outcome)} ${name}${message ? ` - ${message}` : ''}`);
     }
   }
   return lines.join('\n');

@@ -86,6 +86,10 @@ describe('an argocd-example-apps style repository, as a new user runs it', () =>
 
     const second = await u.sw('sync', '--env', 'default', ...u.cluster());
     expect(second.code, second.stderr).toBe(0);
+    // The run's name is said once: `created Job/NS/NAME - run of hook upgrade-sql-schema`.
+    expect(second.stdout).toMatch(
+      /created Job\/[a-z0-9-]+\/upgrade-sql-schema[0-9a-f]{7}-presync-\d+ - run of hook upgrade-sql-schema\n/,
+    );
     // BeforeHookCreation (the default) deletes the earlier run of a generated hook before the new one.
     const again = await hookRuns(ns('sync-waves'));
     const presync = again.filter((j) => j.includes('upgrade-sql-schema'));
