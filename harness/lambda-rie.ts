@@ -98,7 +98,9 @@ export function ensureRic(): Promise<string> {
     await rm(tmp, { recursive: true, force: true });
     await mkdir(tmp, { recursive: true });
     const t0 = Date.now();
-    process.stderr.write(`[rie] installing aws-lambda-ric@${RIC_VERSION} (native build: 3-8 min on 2 cores)\n`);
+    process.stderr.write(
+      `[rie] installing aws-lambda-ric@${RIC_VERSION} (native build: 3-8 min on 2 cores)\n`,
+    );
     try {
       await exec(
         'npm',
