@@ -238,9 +238,10 @@ afterAll(async () => {
   vi.restoreAllMocks();
   process.env = saved;
   for (const app of ['database', 'backend', 'frontend']) {
-    await cluster
-      ?.delete('v1', 'Namespace', ns(app), undefined, { propagationPolicy: 'Background' })
-      .catch(() => {});
+    for (const name of [ns(app), `${ID}b-${app}`])
+      await cluster
+        ?.delete('v1', 'Namespace', name, undefined, { propagationPolicy: 'Background' })
+        .catch(() => {});
   }
   sqs?.destroy();
   await git?.stop();
@@ -253,8 +254,9 @@ function pushPayload(opts: {
   before: string;
   commits: Array<{ id: string; message: string; modified: string[] }>;
   created?: boolean;
+  branch?: string;
 }) {
-  const p = ordinaryPush('develop');
+  const p = ordinaryPush(opts.branch ?? 'develop');
   const after = opts.commits.at(-1)!.id;
   p.before = opts.before;
   p.after = after;
@@ -740,6 +742,162 @@ describe('serverless path: webhook -> SQS FIFO -> worker -> cluster; drift -> se
       [job.id, '1'],
     ]);
   });
+  it("environments never block each other: B's push syncs while A's job runs to its deadline; a busy continuation returns in 30 s", async () => {
+    // Environment B, bound to branch staging; its own namespaces (prefix ID + "b-").
+    const envB = `${ENV}b`;
+    const cfg = join(repo.dir, 'syncwave.yaml');
+    await writeFile(
+      cfg,
+      (await readFile(cfg, 'utf8')).replace(
+        /^environments:\n/m,
+        `environments:\n  ${envB}: { branch: staging, cluster: test, namespacePrefix: ${ID}b- }\n`,
+      ),
+    );
+    const withB = await repo.commitAll(`environment ${envB}`);
+    await repo.git('branch', 'staging', withB);
+    // A's change: a backend whose new pods count as available only after 300 s (the health timeout
+    // is the default 300 s, the progress deadline 600 s), so A's job runs to the deadline of its
+    // invocation (60 s) and continues.
+    const file = join(repo.dir, 'apps/backend/base/deployment.yaml');
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8'))
+        .replace(/minReadySeconds: \d+/, 'minReadySeconds: 300')
+        .replace('backend:1.4.1', 'backend:1.4.2'),
+    );
+    const cA = await repo.commitAll('backend 1.4.2, minReadySeconds 300');
+    await repo.push('develop', 'staging');
+
+    // The stack with two environments, and the worker as two containers: Lambda runs each
+    // concurrent invocation in its own (module state such as the batch processor is per container).
+    const oneEnv = process.env.SYNCWAVE_ENVIRONMENTS;
+    process.env.SYNCWAVE_ENVIRONMENTS = JSON.stringify([
+      { name: ENV, branch: 'develop', cluster: 'test', region: aws.region, namespacePrefix: `${ID}-` },
+      { name: envB, branch: 'staging', cluster: 'test', region: aws.region, namespacePrefix: `${ID}b-` },
+    ]);
+    const load = async <T>(path: string): Promise<T> => {
+      vi.resetModules();
+      return (await import(path)).handler as T;
+    };
+    const webhook2 = await load<ApiHandler>('../../lambdas/webhook/handler.ts');
+    const workerA = await load<WorkerHandler>('../../lambdas/worker/handler.ts');
+    const workerB = await load<WorkerHandler>('../../lambdas/worker/handler.ts');
+    process.env.SYNCWAVE_ENVIRONMENTS = oneEnv;
+    // One message per receive, as the event source with batch size 1 invokes the worker.
+    const receiveOne = async (waitSeconds = 0): Promise<Message[]> =>
+      (
+        await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 1,
+            WaitTimeSeconds: waitSeconds,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+        )
+      ).Messages ?? [];
+    const del = (m: Message) =>
+      sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+
+    const deliveryA = randomUUID();
+    const rA = await webhook2(
+      apiEvent(
+        pushPayload({
+          before: await repo.head('HEAD~2'),
+          commits: [
+            { id: withB, message: `environment ${envB}`, modified: ['syncwave.yaml'] },
+            { id: cA, message: 'backend 1.4.2', modified: ['apps/backend/base/deployment.yaml'] },
+          ],
+        }),
+        deliveryA,
+      ),
+    );
+    expect(rA.statusCode, rA.body).toBe(202);
+    const [mA] = await receiveOne();
+    expect(mA?.Attributes?.MessageGroupId).toBe(ENV);
+    // A's invocation: 90 s left, so its job's deadline is 60 s away (the worker keeps 30 s).
+    const aStart = Date.now();
+    let aEnd = 0;
+    const invocationA = workerA(sqsEvent([mA!]), lambdaContext('syncwave-worker', 90_000)).then((r) => {
+      aEnd = Date.now();
+      return r;
+    });
+    await expect
+      .poll(() => logsFor(deliveryA).some((l) => l.message === 'job started'), { timeout: 30_000 })
+      .toBe(true);
+
+    // B's push while A's job is in progress.
+    const deliveryB = randomUUID();
+    const bSent = Date.now();
+    const rB = await webhook2(
+      apiEvent(
+        pushPayload({
+          before: '0000000000000000000000000000000000000000',
+          commits: [{ id: withB, message: `environment ${envB}`, modified: ['syncwave.yaml'] }],
+          created: true,
+          branch: 'staging',
+        }),
+        deliveryB,
+      ),
+    );
+    expect(rB.statusCode, rB.body).toBe(202);
+    const [mB] = await receiveOne();
+    const bReceived = Date.now();
+    // A's group has a message in flight; B's group is delivered beside it, at once.
+    expect(mB?.Attributes?.MessageGroupId).toBe(envB);
+    expect(aEnd).toBe(0);
+    const resB = await workerB(sqsEvent([mB!]), lambdaContext('syncwave-worker', 300_000));
+    expect(resB.batchItemFailures).toEqual([]);
+    await del(mB!);
+    const bDone = Date.now();
+    expect(logsFor(deliveryB).find((l) => l.message === 'job result')).toMatchObject({
+      env: envB,
+      outcome: 'succeeded',
+    });
+    expect((await state.getEnvironment(envB))?.lastRevision).toBe(withB);
+
+    const resA = await invocationA;
+    expect(resA.batchItemFailures).toEqual([]);
+    await del(mA!);
+    expect(
+      logsFor(deliveryA).find((l) => l.message === 'job continues in a follow-up message'),
+      JSON.stringify(logsFor(deliveryA).map((l) => [l.message, l.app, l.outcome, l.detail])),
+    ).toMatchObject({
+      env: ENV,
+      outcome: 'continue',
+    });
+    const aSeconds = (aEnd - aStart) / 1000;
+    const bSeconds = (bDone - bSent) / 1000;
+    // B waited for its own sync only: not for A's deadline, nor the 1,800 s visibility timeout.
+    expect(bReceived - bSent).toBeLessThan(5_000);
+    expect(bSeconds).toBeLessThan(120);
+    expect(aSeconds).toBeGreaterThanOrEqual(55);
+
+    // A's continuation, received while another holder has A's lease (as a crashed invocation's
+    // lease stays until it expires): busy, reported as failed, visible again after 30 s.
+    expect(await state.acquireLease(ENV, 'other-holder', 120_000, Date.now())).toBe(true);
+    const [cont] = await receiveOne();
+    expect(cont?.MessageAttributes?.attempt?.StringValue).toBe('1');
+    const resBusy = await workerA(sqsEvent([cont!]), lambdaContext('syncwave-worker', 300_000));
+    expect(resBusy.batchItemFailures).toEqual([{ itemIdentifier: cont!.MessageId }]);
+    const busyAt = Date.now();
+    await state.releaseLease(ENV, 'other-holder');
+    let back: Message | undefined;
+    while (!back && Date.now() - busyAt < 90_000) [back] = await receiveOne(1);
+    const backSeconds = (Date.now() - busyAt) / 1000;
+    expect(back?.MessageId).toBe(cont!.MessageId);
+    expect(back?.Attributes?.ApproximateReceiveCount).toBe('2');
+    expect(backSeconds).toBeGreaterThanOrEqual(25);
+    expect(backSeconds).toBeLessThan(60);
+    // A's backend would need 300 s: the continuation is not run here.
+    await del(back!);
+    process.stderr.write(
+      `[aws-e2e] environments side by side (load ${(await readFile('/proc/loadavg', 'utf8')).split(' ')[0]}): ` +
+        `B push -> B synced ${bSeconds.toFixed(1)} s (received ${((bReceived - bSent) / 1000).toFixed(1)} s after the push) ` +
+        `while A's invocation ran ${aSeconds.toFixed(1)} s to its deadline; A's busy continuation visible again after ${backSeconds.toFixed(1)} s\n`,
+    );
+  }, 300_000);
+
   it("a warm container removes each job's checkout: /tmp use stays bounded job after job", async () => {
     const removed = logLines.filter((l) => l.message === 'checkouts removed');
     // Every job of this file ran in this one process, as in one warm Lambda container.
