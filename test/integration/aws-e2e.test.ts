@@ -34,7 +34,6 @@ import type {
   Context,
   SQSBatchResponse,
   SQSEvent,
-  SQSRecord,
 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AwsJsonClient } from '../../adapters/aws/aws-json-client.ts';
@@ -48,6 +47,12 @@ import type { KubeObject } from '../../engine/index.ts';
 import { type AwsEmulator, startAwsEmulator } from '../../harness/aws-emulator.ts';
 import { type RunningGitServer, startGitServer } from '../../harness/git-server.ts';
 import { createWorkRepo, type GitWorkRepo } from '../../harness/git-work-repo.ts';
+import {
+  drainToWorker as drainQueueToWorker,
+  lambdaContext as lambdaContextIn,
+  receiveMessages,
+  sqsEvent as sqsEventOf,
+} from '../support/lambda-events.ts';
 import { ordinaryPush } from '../unit/ingest/github-push-examples.ts';
 
 const EXAMPLES = new URL('../../examples/', import.meta.url).pathname;
@@ -326,92 +331,12 @@ function apiEvent(payload: unknown, deliveryId: string): APIGatewayProxyEventV2 
   };
 }
 
-function lambdaContext(name: string, timeoutMs = 300_000): Context {
-  const end = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${aws.region}:123456789012:function:${name}`,
-    memoryLimitInMB: '1769',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: `2026/11/27/[$LATEST]${randomUUID().replaceAll('-', '')}`,
-    getRemainingTimeInMillis: () => end - Date.now(),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
-
-/** The SQS event Lambda's event source mapping builds from received messages. */
-function sqsEvent(messages: Message[]): SQSEvent {
-  return {
-    Records: messages.map(
-      (m): SQSRecord => ({
-        messageId: m.MessageId!,
-        receiptHandle: m.ReceiptHandle!,
-        body: m.Body!,
-        attributes: {
-          ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
-          SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
-          SenderId: m.Attributes?.SenderId ?? 'AIDAEXAMPLE',
-          ApproximateFirstReceiveTimestamp:
-            m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-          SequenceNumber: m.Attributes?.SequenceNumber,
-          MessageGroupId: m.Attributes?.MessageGroupId,
-          MessageDeduplicationId: m.Attributes?.MessageDeduplicationId,
-        },
-        messageAttributes: Object.fromEntries(
-          Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [
-            k,
-            { stringValue: v.StringValue, dataType: v.DataType!, stringListValues: [], binaryListValues: [] },
-          ]),
-        ),
-        md5OfBody: m.MD5OfBody!,
-        eventSource: 'aws:sqs',
-        eventSourceARN: queueArn,
-        awsRegion: aws.region,
-      }),
-    ),
-  };
-}
-
-async function receive(): Promise<Message[]> {
-  const got = await sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: queueUrl,
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 0,
-      MessageSystemAttributeNames: ['All'],
-      MessageAttributeNames: ['All'],
-    }),
-  );
-  return got.Messages ?? [];
-}
-
-/**
- * Plays Lambda's SQS event source mapping: receive a batch, invoke the worker, delete what it did
- * not report as failed; until the queue is empty (follow-up messages included).
- */
-async function drainToWorker(): Promise<{ batches: SQSEvent[]; failures: string[] }> {
-  const batches: SQSEvent[] = [];
-  const failures: string[] = [];
-  for (let i = 0; i < 20; i++) {
-    const messages = await receive();
-    if (!messages.length) break;
-    const event = sqsEvent(messages);
-    batches.push(event);
-    const res = await worker(event, lambdaContext('syncwave-worker'));
-    const failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
-    failures.push(...failed);
-    for (const m of messages) {
-      if (!failed.has(m.MessageId!))
-        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
-    }
-  }
-  return { batches, failures };
-}
+const lambdaContext = (name: string, timeoutMs?: number): Context =>
+  lambdaContextIn(name, aws.region, timeoutMs);
+const sqsEvent = (messages: Message[]): SQSEvent => sqsEventOf(messages, queueArn, aws.region);
+const receive = (): Promise<Message[]> => receiveMessages(sqs, queueUrl);
+const drainToWorker = (): Promise<{ batches: SQSEvent[]; failures: string[] }> =>
+  drainQueueToWorker({ sqs, queueUrl, queueArn, region: aws.region, worker });
 
 async function deployment(app: string): Promise<KubeObject> {
   const d = await cluster.get('apps/v1', 'Deployment', app, ns(app));
