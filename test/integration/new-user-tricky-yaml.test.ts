@@ -31,7 +31,16 @@ describe('tricky but legal YAML', () => {
     outputs.push(sync.stdout, sync.stderr);
     expect(sync.code, sync.stderr).toBe(0);
     const ns = `${tricky.prefix}-widgets`;
-    const widgets = await kubectl(tricky.kubeconfig, ['get', 'widgets', '-n', ns, '-o', 'name']);
+    // The resource by its full name: other test files serve `widgets` in groups of their own, and
+    // a bare `kubectl get widgets` may pick one of those (seen in a whole-suite run: no widgets).
+    const widgets = await kubectl(tricky.kubeconfig, [
+      'get',
+      `widgets.${tricky.prefix}-example.com`,
+      '-n',
+      ns,
+      '-o',
+      'name',
+    ]);
     expect(widgets.split('\n').sort()).toEqual([
       `widget.${tricky.prefix}-example.com/large`,
       `widget.${tricky.prefix}-example.com/small`,
