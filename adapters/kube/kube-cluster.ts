@@ -89,74 +89,62 @@ export class KubeCluster implements Cluster {
     return this.#http.server;
   }
 
-  async apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject> {
-    const { info, namespace, object } = await this.#locate(obj, 'apply');
-    const response = await this.#http.request({
+  apply(obj: KubeObject, opts: ApplyOptions): Promise<KubeObject> {
+    return this.#write(obj, 'apply', {
       method: 'PATCH',
-      path: resourcePath({
-        apiVersion: obj.apiVersion,
-        resource: info.resource,
-        namespace,
-        name: obj.metadata.name,
-      }),
-      query: {
-        fieldManager: opts.fieldManager ?? this.#fieldManager,
-        force: String(opts.force),
-        dryRun: opts.dryRun ? 'All' : undefined,
-        fieldValidation: opts.fieldValidation,
-      },
-      body: obj,
+      named: true,
+      query: { force: String(opts.force) },
       contentType: 'application/apply-patch+yaml',
-      object,
-      verb: 'apply',
+      opts,
     });
-    if (response.status === 200 || response.status === 201) return response.body as KubeObject;
-    if (response.status === 404) this.#discovery.forget(obj.apiVersion);
-    throw clusterErrorFromResponse({ object, verb: 'apply', ...response });
   }
 
-  async create(obj: KubeObject, opts: CreateOptions): Promise<KubeObject> {
-    const { info, namespace, object } = await this.#locate(obj, 'create');
-    const response = await this.#http.request({
-      method: 'POST',
-      path: resourcePath({ apiVersion: obj.apiVersion, resource: info.resource, namespace }),
-      query: {
-        fieldManager: opts.fieldManager ?? this.#fieldManager,
-        dryRun: opts.dryRun ? 'All' : undefined,
-        fieldValidation: opts.fieldValidation,
-      },
-      body: obj,
-      object,
-      verb: 'create',
-    });
-    if (response.status === 200 || response.status === 201 || response.status === 202)
-      return response.body as KubeObject;
-    if (response.status === 404) this.#discovery.forget(obj.apiVersion);
-    throw clusterErrorFromResponse({ object, verb: 'create', ...response });
+  create(obj: KubeObject, opts: CreateOptions): Promise<KubeObject> {
+    return this.#write(obj, 'create', { method: 'POST', named: false, query: {}, opts });
   }
 
-  async replace(obj: KubeObject, opts: ReplaceOptions): Promise<KubeObject> {
-    const { info, namespace, object } = await this.#locate(obj, 'replace');
+  replace(obj: KubeObject, opts: ReplaceOptions): Promise<KubeObject> {
+    return this.#write(obj, 'replace', { method: 'PUT', named: true, query: {}, opts });
+  }
+
+  /** The one write path of apply, create and replace: locate the kind, send, map the answer. */
+  async #write(
+    obj: KubeObject,
+    verb: 'apply' | 'create' | 'replace',
+    how: {
+      method: 'PATCH' | 'POST' | 'PUT';
+      /** The request names the object (PATCH, PUT), not only its collection (POST). */
+      named: boolean;
+      query: Record<string, string>;
+      contentType?: string;
+      opts: CreateOptions;
+    },
+  ): Promise<KubeObject> {
+    const { info, namespace, object } = await this.#locate(obj, verb);
     const response = await this.#http.request({
-      method: 'PUT',
+      method: how.method,
       path: resourcePath({
         apiVersion: obj.apiVersion,
         resource: info.resource,
         namespace,
-        name: obj.metadata.name,
+        ...(how.named ? { name: obj.metadata.name } : {}),
       }),
       query: {
-        fieldManager: opts.fieldManager ?? this.#fieldManager,
-        dryRun: opts.dryRun ? 'All' : undefined,
-        fieldValidation: opts.fieldValidation,
+        fieldManager: how.opts.fieldManager ?? this.#fieldManager,
+        ...how.query,
+        dryRun: how.opts.dryRun ? 'All' : undefined,
+        fieldValidation: how.opts.fieldValidation,
       },
       body: obj,
+      ...(how.contentType ? { contentType: how.contentType } : {}),
       object,
-      verb: 'replace',
+      verb,
     });
-    if (response.status === 200 || response.status === 201) return response.body as KubeObject;
+    const ok =
+      response.status === 200 || response.status === 201 || (verb === 'create' && response.status === 202);
+    if (ok) return response.body as KubeObject;
     if (response.status === 404) this.#discovery.forget(obj.apiVersion);
-    throw clusterErrorFromResponse({ object, verb: 'replace', ...response });
+    throw clusterErrorFromResponse({ object, verb, ...response });
   }
 
   async get(
