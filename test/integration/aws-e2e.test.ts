@@ -11,7 +11,7 @@
  * git smart-HTTP server on loopback (with token auth) holding the example repository, real helm and
  * kubectl. The one stand-in is GitHub's commit-status API, which cannot run here.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -49,6 +49,7 @@ import { type RunningGitServer, startGitServer } from '../../harness/git-server.
 import { createWorkRepo, type GitWorkRepo } from '../../harness/git-work-repo.ts';
 import {
   drainToWorker as drainQueueToWorker,
+  githubApiEvent,
   lambdaContext as lambdaContextIn,
   receiveMessages,
   sqsEvent as sqsEventOf,
@@ -290,46 +291,8 @@ function pushPayload(opts: {
 }
 
 /** The API Gateway HTTP API (payload v2) event GitHub's delivery becomes, signed with the secret. */
-function apiEvent(payload: unknown, deliveryId: string): APIGatewayProxyEventV2 {
-  const raw = JSON.stringify(payload);
-  const signature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(raw).digest('hex')}`;
-  return {
-    version: '2.0',
-    routeKey: 'POST /webhook',
-    rawPath: '/webhook',
-    rawQueryString: '',
-    headers: {
-      accept: '*/*',
-      'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(raw)),
-      'user-agent': 'GitHub-Hookshot/7a5d9b1',
-      'x-github-event': 'push',
-      'x-github-delivery': deliveryId,
-      'x-github-hook-id': '491234567',
-      'x-hub-signature-256': signature,
-    },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'e2eapi',
-      domainName: 'e2eapi.execute-api.us-east-1.amazonaws.com',
-      domainPrefix: 'e2eapi',
-      http: {
-        method: 'POST',
-        path: '/webhook',
-        protocol: 'HTTP/1.1',
-        sourceIp: '140.82.115.1',
-        userAgent: 'GitHub-Hookshot/7a5d9b1',
-      },
-      requestId: randomUUID(),
-      routeKey: 'POST /webhook',
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    body: raw,
-    isBase64Encoded: false,
-  };
-}
+const apiEvent = (payload: unknown, deliveryId: string): APIGatewayProxyEventV2 =>
+  githubApiEvent({ event: 'push', payload, secret: WEBHOOK_SECRET, deliveryId });
 
 const lambdaContext = (name: string, timeoutMs?: number): Context =>
   lambdaContextIn(name, aws.region, timeoutMs);
